@@ -1,0 +1,128 @@
+// Package jobs is Firebreak's durable job queue: side effects (webhooks,
+// pages, notifications, reminders) are inserted in the same transaction as
+// the change that causes them, and run after it commits, with retries.
+// River does the work; this package keeps it behind a small interface so the
+// capabilities never import River's API beyond their job argument types.
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+)
+
+// Job is the argument of a job: plain data whose Kind names its worker.
+type Job interface{ Kind() string }
+
+// Registry collects the workers before the queue starts.
+type Registry struct{ workers *river.Workers }
+
+// NewRegistry returns an empty registry.
+func NewRegistry() *Registry { return &Registry{workers: river.NewWorkers()} }
+
+// Handle registers work as the worker of jobs of type T. work must be
+// idempotent: it may run more than once for the same job, and it re-reads
+// state rather than trusting what the job carried.
+func Handle[T Job](r *Registry, work func(ctx context.Context, job T, attempt int) error) {
+	river.AddWorker(r.workers, river.WorkFunc(func(ctx context.Context, j *river.Job[T]) error {
+		return work(ctx, j.Args, j.Attempt)
+	}))
+}
+
+// Queue inserts and runs jobs.
+type Queue struct {
+	client *river.Client[*sql.Tx]
+	driver riverdriver.Driver[*sql.Tx]
+	log    *slog.Logger
+}
+
+// Options tune the queue.
+type Options struct {
+	Workers      int           // concurrent jobs; default 10
+	PollInterval time.Duration // how often idle workers look for jobs; default 1s (SQLite and database/sql have no listener here)
+	Log          *slog.Logger
+}
+
+// Open builds the queue on db (the store's writer pool). postgres selects the
+// PostgreSQL driver; otherwise SQLite.
+func Open(db *sql.DB, postgres bool, r *Registry, opts Options) (*Queue, error) {
+	if opts.Workers == 0 {
+		opts.Workers = 10
+	}
+	if opts.PollInterval == 0 {
+		opts.PollInterval = time.Second
+	}
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	var driver riverdriver.Driver[*sql.Tx]
+	if postgres {
+		driver = riverdatabasesql.New(db)
+	} else {
+		driver = riversqlite.New(db)
+	}
+	cfg := &river.Config{
+		Logger:            opts.Log.With("component", "jobs"),
+		FetchPollInterval: opts.PollInterval,
+		FetchCooldown:     min(100*time.Millisecond, opts.PollInterval),
+		MaxAttempts:       25,
+		JobTimeout:        time.Minute,
+		PollOnly:          true,
+	}
+	if r != nil {
+		cfg.Workers = r.workers
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}}
+	}
+	client, err := river.NewClient(driver, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return &Queue{client: client, driver: driver, log: opts.Log}, nil
+}
+
+// Migrate creates or upgrades the queue's tables.
+func (q *Queue) Migrate(ctx context.Context) error {
+	m, err := rivermigrate.New(q.driver, &rivermigrate.Config{Logger: q.log.With("component", "jobs-migrate")})
+	if err != nil {
+		return err
+	}
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+		return fmt.Errorf("migrate job queue: %w", err)
+	}
+	return nil
+}
+
+// Start runs the workers until Stop.
+func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
+
+// Stop waits for running jobs to finish (or ctx to end, then cancels them).
+func (q *Queue) Stop(ctx context.Context) error {
+	if err := q.client.Stop(ctx); err != nil {
+		return q.client.StopAndCancel(context.WithoutCancel(ctx))
+	}
+	return nil
+}
+
+// EnqueueTx inserts job inside tx: it runs only if tx commits.
+func (q *Queue) EnqueueTx(ctx context.Context, tx *sql.Tx, job Job) error {
+	_, err := q.client.InsertTx(ctx, tx, job, nil)
+	if err != nil {
+		return fmt.Errorf("enqueue %s: %w", job.Kind(), err)
+	}
+	return nil
+}
+
+// Depth counts jobs not yet completed (available, scheduled, retrying or running).
+func (q *Queue) Depth(ctx context.Context, db *sql.DB) (int64, error) {
+	var n int64
+	err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE state IN ('available', 'scheduled', 'retryable', 'running', 'pending')`).Scan(&n)
+	return n, err
+}
