@@ -42,9 +42,18 @@ type allServices struct{}
 
 func (allServices) ServiceExists(_ context.Context, name string) (bool, error) { return name != "nope", nil }
 
-type fixedClock struct{ t time.Time }
+// fixedClock ticks one second per reading, so timestamps are predictable.
+type fixedClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
 
-func (c *fixedClock) now() time.Time { c.t = c.t.Add(time.Second); return c.t }
+func (c *fixedClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Second)
+	return c.t
+}
 
 func newIncidentService(s *store.Store, q store.Enqueuer) *incident.Service {
 	clock := &fixedClock{t: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
