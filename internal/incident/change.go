@@ -33,7 +33,7 @@ type DeclareInput struct {
 	ChatChannel    string            `json:"chat_channel"`
 	ConferenceURL  string            `json:"conference_url"`
 	PagingRef      string            `json:"paging_ref"`
-	DetectedAt     *time.Time        `json:"detected_at"`        // when the problem was first noticed; default now
+	DetectedAt     *time.Time        `json:"detected_at"`           // when the problem was first noticed; default now
 	TakeManager    bool              `json:"take_incident_manager"` // the declarer becomes Incident Manager
 }
 

@@ -82,10 +82,10 @@ type StageTimes struct {
 
 // Roles holds who holds each incident role; zero means vacant.
 type Roles struct {
-	FirstResponder         int64   `json:"first_responder,omitempty"`
-	IncidentManager        int64   `json:"incident_manager,omitempty"`
-	CommunicationsManager  int64   `json:"communications_manager,omitempty"`
-	DomainExperts          []int64 `json:"domain_experts"`
+	FirstResponder        int64   `json:"first_responder,omitempty"`
+	IncidentManager       int64   `json:"incident_manager,omitempty"`
+	CommunicationsManager int64   `json:"communications_manager,omitempty"`
+	DomainExperts         []int64 `json:"domain_experts"`
 }
 
 // Holders lists everyone who holds a role.
