@@ -8,8 +8,9 @@ import "sync"
 
 // Hub fans topic signals out to subscribers in this process.
 type Hub struct {
-	mu   sync.Mutex
-	subs map[string]map[chan struct{}]struct{}
+	mu     sync.Mutex
+	subs   map[string]map[chan struct{}]struct{}
+	closed bool
 }
 
 // NewHub returns an empty hub.
@@ -21,6 +22,11 @@ func NewHub() *Hub { return &Hub{subs: map[string]map[chan struct{}]struct{}{}} 
 func (h *Hub) Subscribe(topic string) (signals <-chan struct{}, cancel func()) {
 	ch := make(chan struct{}, 1)
 	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		close(ch)
+		return ch, func() {}
+	}
 	if h.subs[topic] == nil {
 		h.subs[topic] = map[chan struct{}]struct{}{}
 	}
@@ -28,6 +34,10 @@ func (h *Hub) Subscribe(topic string) (signals <-chan struct{}, cancel func()) {
 	h.mu.Unlock()
 	return ch, func() {
 		h.mu.Lock()
+		if h.closed {
+			h.mu.Unlock()
+			return
+		}
 		delete(h.subs[topic], ch)
 		if len(h.subs[topic]) == 0 {
 			delete(h.subs, topic)
@@ -46,4 +56,21 @@ func (h *Hub) Publish(topic string) {
 		default: // a signal is already pending
 		}
 	}
+}
+
+// Close ends every subscription by closing its channel, so long-lived
+// streams (SSE) return and a graceful shutdown does not wait for them.
+func (h *Hub) Close() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return
+	}
+	h.closed = true
+	for _, subs := range h.subs {
+		for ch := range subs {
+			close(ch)
+		}
+	}
+	h.subs = nil
 }

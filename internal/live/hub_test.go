@@ -30,3 +30,18 @@ func TestPublishReachesSubscribersOfTheTopicOnly(t *testing.T) {
 		t.Fatalf("cancelled subscription kept: %v", h.subs)
 	}
 }
+
+func TestCloseEndsEverySubscription(t *testing.T) {
+	h := NewHub()
+	a, cancel := h.Subscribe("INC-1")
+	h.Close()
+	if _, open := <-a; open {
+		t.Fatal("channel still open after Close")
+	}
+	cancel() // safe after Close
+	late, _ := h.Subscribe("INC-1")
+	if _, open := <-late; open {
+		t.Fatal("subscription after Close is open")
+	}
+	h.Publish("INC-1") // must not panic on closed channels
+}
