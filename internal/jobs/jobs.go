@@ -41,6 +41,7 @@ func Handle[T Job](r *Registry, work func(ctx context.Context, job T, attempt in
 type Queue struct {
 	client *river.Client[*sql.Tx]
 	driver riverdriver.Driver[*sql.Tx]
+	db     *sql.DB
 	log    *slog.Logger
 }
 
@@ -85,7 +86,7 @@ func Open(db *sql.DB, postgres bool, r *Registry, opts Options) (*Queue, error) 
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
-	return &Queue{client: client, driver: driver, log: opts.Log}, nil
+	return &Queue{client: client, driver: driver, db: db, log: opts.Log}, nil
 }
 
 // Migrate creates or upgrades the queue's tables.
@@ -121,8 +122,8 @@ func (q *Queue) EnqueueTx(ctx context.Context, tx *sql.Tx, job Job) error {
 }
 
 // Depth counts jobs not yet completed (available, scheduled, retrying or running).
-func (q *Queue) Depth(ctx context.Context, db *sql.DB) (int64, error) {
+func (q *Queue) Depth(ctx context.Context) (int64, error) {
 	var n int64
-	err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE state IN ('available', 'scheduled', 'retryable', 'running', 'pending')`).Scan(&n)
+	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE state IN ('available', 'scheduled', 'retryable', 'running', 'pending')`).Scan(&n)
 	return n, err
 }

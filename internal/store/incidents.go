@@ -354,3 +354,27 @@ func (r *Incidents) TimelineEvent(ctx context.Context, number, seq int64) (incid
 	}
 	return events[0], nil
 }
+
+// StageCount is the number of incidents in one stage and severity.
+type StageCount struct {
+	Stage, Severity string
+	Count           int64
+}
+
+// CountIncidents counts incidents by stage and severity (for metrics).
+func (s *Store) CountIncidents(ctx context.Context) ([]StageCount, error) {
+	rows, err := s.rdb.QueryContext(ctx, `SELECT stage, severity, COUNT(*) FROM incidents GROUP BY stage, severity ORDER BY stage, severity`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []StageCount
+	for rows.Next() {
+		var c StageCount
+		if err := rows.Scan(&c.Stage, &c.Severity, &c.Count); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, c)
+	}
+	return out, mapErr(rows.Err())
+}
