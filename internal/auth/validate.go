@@ -78,7 +78,7 @@ func validateName(field, name string, max int) (string, error) {
 // UserInput is a new user.
 type UserInput struct {
 	Handle   string `json:"handle"`
-	Name     string `json:"name"`      // defaults to the handle
+	Name     string `json:"name"` // defaults to the handle
 	Email    string `json:"email"`
 	TimeZone string `json:"time_zone"` // defaults to UTC
 	Level    string `json:"level"`     // viewer, responder or admin
