@@ -211,6 +211,10 @@ func mapErr(err error) error {
 		return apperr.Conflict("that already exists")
 	case strings.Contains(msg, "FOREIGN KEY constraint failed"), strings.Contains(msg, "SQLSTATE 23503"):
 		return apperr.Invalid("", "it refers to something that does not exist, or is still referred to")
+	case strings.Contains(msg, "SQLSTATE 40P01"), strings.Contains(msg, "SQLSTATE 40001"):
+		// A deadlock or serialization failure aborted this transaction and
+		// kept the other: nothing was written, and trying again will work.
+		return apperr.Unavailable("the change collided with another one at the same moment; try again")
 	}
 	return apperr.Internal(err)
 }
