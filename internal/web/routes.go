@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+)
+
+// routes lists every route of the web interface.
+func (s *server) routes() http.Handler {
+	mux := http.NewServeMux()
+
+	// Assets and sign-in: no session needed.
+	mux.HandleFunc("GET /static/{hash}/{path...}", s.static.serve)
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+
+	// Incidents.
+	mux.Handle("GET /{$}", s.signedIn(s.incidentList))
+	mux.Handle("GET /incidents/new", s.signedIn(s.declareForm))
+	mux.Handle("POST /incidents", s.signedIn(s.declare))
+	mux.Handle("GET /incidents/{ref}", s.signedIn(s.incidentPage))
+	mux.Handle("GET /incidents/{ref}/live", s.signedIn(s.incidentLive))
+	mux.Handle("POST /incidents/{ref}/stage", s.signedIn(s.incidentAction(s.changeStage)))
+	mux.Handle("POST /incidents/{ref}/roles", s.signedIn(s.incidentAction(s.assignRole)))
+	mux.Handle("POST /incidents/{ref}/roles/remove", s.signedIn(s.incidentAction(s.unassignRole)))
+	mux.Handle("POST /incidents/{ref}/edit", s.signedIn(s.incidentAction(s.updateIncident)))
+	mux.Handle("POST /incidents/{ref}/notes", s.signedIn(s.incidentAction(s.addNote)))
+	mux.Handle("POST /incidents/{ref}/notes/{seq}/key", s.signedIn(s.incidentAction(s.markKeyMoment)))
+
+	// People.
+	mux.Handle("GET /users", s.signedIn(s.userList))
+	mux.Handle("POST /users", s.signedIn(s.createUser))
+	mux.Handle("GET /users/{id}", s.signedIn(s.userPage))
+	mux.Handle("POST /users/{id}", s.signedIn(s.updateUser))
+
+	// Catalog.
+	mux.Handle("GET /teams", s.signedIn(s.teamList))
+	mux.Handle("POST /teams", s.signedIn(s.createTeam))
+	mux.Handle("GET /teams/{id}", s.signedIn(s.teamPage))
+	mux.Handle("POST /teams/{id}", s.signedIn(s.updateTeam))
+	mux.Handle("POST /teams/{id}/delete", s.signedIn(s.deleteTeam))
+	mux.Handle("GET /services", s.signedIn(s.serviceList))
+	mux.Handle("POST /services", s.signedIn(s.createService))
+	mux.Handle("GET /services/{id}", s.signedIn(s.servicePage))
+	mux.Handle("POST /services/{id}", s.signedIn(s.updateService))
+	mux.Handle("POST /services/{id}/delete", s.signedIn(s.deleteService))
+
+	// Settings and administration.
+	mux.Handle("GET /settings/tokens", s.signedIn(s.tokenList))
+	mux.Handle("POST /settings/tokens", s.signedIn(s.createToken))
+	mux.Handle("POST /settings/tokens/{id}/revoke", s.signedIn(s.revokeToken))
+	mux.Handle("GET /audit", s.signedIn(s.auditLog))
+
+	// Everything else is a page that does not exist.
+	mux.Handle("/", s.signedIn(func(w http.ResponseWriter, r *http.Request) error { return errNotFoundPage }))
+
+	return s.withActorExceptStatic(mux)
+}
+
+// withActorExceptStatic resolves the session for every request but the
+// assets, which need none and are requested often.
+func (s *server) withActorExceptStatic(mux http.Handler) http.Handler {
+	withActor := s.withActor(mux)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/static/") {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		withActor.ServeHTTP(w, r)
+	})
+}

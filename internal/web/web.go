@@ -1,0 +1,90 @@
+// Package web is Firebreak's HTML interface: server-rendered pages from
+// html/template, progressively enhanced with vendored htmx and its SSE
+// extension. Every page works without JavaScript; with it, actions on an
+// incident swap the page in place and a second viewer sees changes live.
+//
+// Permissions are not decided here: handlers call the services with the
+// actor in the context, and show what the services refuse. Templates only
+// hide buttons the actor could not use anyway.
+package web
+
+import (
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/firebreak-hq/firebreak/internal/auth"
+	"github.com/firebreak-hq/firebreak/internal/catalog"
+	"github.com/firebreak-hq/firebreak/internal/incident"
+	"github.com/firebreak-hq/firebreak/internal/live"
+)
+
+// Deps is what the web interface needs from the rest of Firebreak.
+type Deps struct {
+	Incidents *incident.Service
+	Auth      *auth.Service
+	Catalog   *catalog.Catalog
+	Hub       *live.Hub
+	Log       *slog.Logger
+	BaseURL   string // e.g. http://127.0.0.1:8080; decides the session cookie's name and Secure flag
+}
+
+// server holds the dependencies and the parsed templates.
+type server struct {
+	inc     *incident.Service
+	auth    *auth.Service
+	catalog *catalog.Catalog
+	hub     *live.Hub
+	log     *slog.Logger
+	pages   *pages
+	static  *staticFiles
+	cookie  cookieSpec
+}
+
+// New returns the handler of every UI route, including /static/ and /login.
+// The caller mounts it at "/" and wraps it with http.CrossOriginProtection
+// (so forms carry no CSRF tokens) and the security headers.
+func New(d Deps) http.Handler {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	st := newStaticFiles()
+	s := &server{
+		inc:     d.Incidents,
+		auth:    d.Auth,
+		catalog: d.Catalog,
+		hub:     d.Hub,
+		log:     d.Log,
+		static:  st,
+		pages:   mustParsePages(st, d.Incidents.Scale()),
+		cookie:  cookieFor(d.BaseURL),
+	}
+	return s.routes()
+}
+
+// cookieSpec is the name and Secure flag of the session cookie.
+type cookieSpec struct {
+	name   string
+	secure bool
+}
+
+// cookieFor picks the session cookie: the __Host- prefix (which requires
+// Secure) when the server is reached over HTTPS or on a loopback address,
+// which browsers treat as a secure context even over plain HTTP.
+func cookieFor(baseURL string) cookieSpec {
+	u, err := url.Parse(baseURL)
+	if err == nil && (u.Scheme == "https" || isLoopback(u.Hostname())) {
+		return cookieSpec{name: "__Host-firebreak_session", secure: true}
+	}
+	return cookieSpec{name: "firebreak_session"}
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
