@@ -88,6 +88,7 @@ func decodeError(err error, t reflect.Type, body []byte) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return apperr.Invalid("", "malformed JSON: the body ends before the JSON value is complete")
 	case errors.As(err, &typ):
+		typ.Field = jsonPath(t, typ.Field)
 		if typ.Field == "" {
 			return apperr.Invalid("", "the request body must be %s, not %s", jsonKind(typ.Type), article(typ.Value))
 		}
@@ -116,14 +117,47 @@ func decodeError(err error, t reflect.Type, body []byte) error {
 	return apperr.Invalid("", "the request body is not valid: %s", strings.TrimPrefix(msg, "json: "))
 }
 
-// position turns a byte offset into a 1-based line and column.
-func position(body []byte, off int64) (line, col int) {
-	if off > int64(len(body)) {
-		off = int64(len(body))
+// jsonPath removes the Go names of embedded structs that the decoder puts
+// in a field path ("Patch.severity" → "severity").
+func jsonPath(t reflect.Type, field string) string {
+	if field == "" {
+		return ""
 	}
-	before := body[:off]
+	var out []string
+	for part := range strings.SplitSeq(field, ".") {
+		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+			t = t.Elem()
+		}
+		if t.Kind() != reflect.Struct {
+			out = append(out, part)
+			continue
+		}
+		if f, ok := t.FieldByName(part); ok && f.Anonymous && f.Tag.Get("json") == "" {
+			t = f.Type
+			continue
+		}
+		var next reflect.Type
+		walkFields(t, "", func(name string, ft reflect.Type) {
+			if next == nil && name == part {
+				next = ft
+			}
+		}, false)
+		out = append(out, part)
+		if next == nil {
+			continue
+		}
+		t = next
+	}
+	return strings.Join(out, ".")
+}
+
+// position turns a byte offset into a 1-based line and column.
+// off is the decoder's offset: the bytes read, including the culprit.
+func position(body []byte, off int64) (line, col int) {
+	i := min(max(off-1, 0), int64(len(body)))
+	before := body[:i]
 	line = bytes.Count(before, []byte("\n")) + 1
-	col = int(off) - bytes.LastIndexByte(before, '\n')
+	col = int(i) - bytes.LastIndexByte(before, '\n')
 	return line, col
 }
 

@@ -111,9 +111,13 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		p.Detail, p.Field = detailOf(e), e.Field
 		switch e.Code {
 		case apperr.CodeInternal:
+			cause := err
+			if c := e.Unwrap(); c != nil {
+				cause = c
+			}
 			s.log.LogAttrs(r.Context(), slog.LevelError, "api internal error",
 				slog.String("request_id", p.RequestID), slog.String("method", r.Method),
-				slog.String("path", r.URL.Path), slog.Any("err", err))
+				slog.String("path", r.URL.Path), slog.String("err", cause.Error()))
 			p.Title, p.Detail, p.Field = titles[apperr.CodeInternal], "internal error", ""
 		case apperr.CodeStale:
 			if inc, ok := e.Current.(*incident.Incident); ok && inc != nil {
