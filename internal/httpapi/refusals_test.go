@@ -276,5 +276,3 @@ func TestInternalErrorsAreHidden(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-
