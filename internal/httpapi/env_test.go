@@ -37,7 +37,7 @@ type person struct {
 // env is the whole stack in-process: a migrated store, the real services,
 // and the API served by httptest, with an admin, two responders and a viewer.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	url   string
 	store *store.Store
 	auth  *auth.Service
@@ -56,7 +56,7 @@ func eachDB(t *testing.T, fn func(t *testing.T, e *env)) {
 	}
 }
 
-func newEnv(t *testing.T, db string) *env {
+func newEnv(t testing.TB, db string) *env {
 	t.Helper()
 	ctx := context.Background()
 	url := ""
@@ -126,7 +126,7 @@ type res struct {
 	body   []byte
 }
 
-func (e *env) do(t *testing.T, r req) res {
+func (e *env) do(t testing.TB, r req) res {
 	t.Helper()
 	var body io.Reader
 	if r.body != nil {
@@ -173,7 +173,7 @@ func (e *env) do(t *testing.T, r req) res {
 }
 
 // ok checks a success status and decodes the body into out (when not nil).
-func (e *env) ok(t *testing.T, r req, want int, out any) res {
+func (e *env) ok(t testing.TB, r req, want int, out any) res {
 	t.Helper()
 	got := e.do(t, r)
 	if got.status != want {
@@ -205,7 +205,7 @@ type problem struct {
 
 // fails checks that r is refused with status and a problem whose detail
 // contains every one of words.
-func (e *env) fails(t *testing.T, r req, status int, words ...string) problem {
+func (e *env) fails(t testing.TB, r req, status int, words ...string) problem {
 	t.Helper()
 	got := e.do(t, r)
 	if got.status != status {
@@ -244,7 +244,7 @@ type incidentJSON struct {
 }
 
 // declare declares an incident as p through the API.
-func (e *env) declare(t *testing.T, p person, body map[string]any) incidentJSON {
+func (e *env) declare(t testing.TB, p person, body map[string]any) incidentJSON {
 	t.Helper()
 	var inc incidentJSON
 	e.ok(t, req{method: "POST", path: "/api/v1/incidents", token: p.token, body: body}, http.StatusCreated, &inc)
@@ -252,7 +252,7 @@ func (e *env) declare(t *testing.T, p person, body map[string]any) incidentJSON 
 }
 
 // get reads an incident back through the service, bypassing the API.
-func (e *env) get(t *testing.T, number int64) *incident.Incident {
+func (e *env) get(t testing.TB, number int64) *incident.Incident {
 	t.Helper()
 	inc, err := e.inc.Get(e.ctx(e.admin), number)
 	if err != nil {
@@ -262,7 +262,7 @@ func (e *env) get(t *testing.T, number int64) *incident.Incident {
 }
 
 // count is how many incidents exist.
-func (e *env) count(t *testing.T) int {
+func (e *env) count(t testing.TB) int {
 	t.Helper()
 	page, err := e.inc.List(e.ctx(e.admin), incident.Filter{Limit: 200})
 	if err != nil {
@@ -271,7 +271,7 @@ func (e *env) count(t *testing.T) int {
 	return len(page.Incidents)
 }
 
-func (e *env) timelineLen(t *testing.T, number int64) int {
+func (e *env) timelineLen(t testing.TB, number int64) int {
 	t.Helper()
 	ev, err := e.inc.Timeline(e.ctx(e.admin), number)
 	if err != nil {

@@ -159,6 +159,7 @@ type op struct {
 	body               any // a value of the request body's type; nil for none
 	status             int // the success status
 	resp               any // a value of the success body's type; nil for none
+	respSchema         obj // the success body's schema, when it has no Go type
 	etag               bool
 	errors             []int // problem statuses beyond those implied by the rest
 }
@@ -228,6 +229,8 @@ func (g *schemaGen) operation(method, path string, o op) (obj, error) {
 			return nil, err
 		}
 		success["content"] = obj{"application/json": obj{"schema": s}}
+	} else if o.respSchema != nil {
+		success["content"] = obj{"application/json": obj{"schema": o.respSchema}}
 	}
 	if o.etag && o.resp != nil {
 		success["headers"] = obj{"ETag": obj{"description": `The incident's version, e.g. "3"; send it back in If-Match.`, "schema": obj{"type": "string"}}}
@@ -385,7 +388,9 @@ func (g *schemaGen) structSchema(t reflect.Type) (obj, error) {
 			ferr = fmt.Errorf("%s.%s: %w", t, name, err)
 			return
 		}
-		if ft.Kind() == reflect.Pointer {
+		// Pointers, and slices and maps (which Go writes as null when nil),
+		// may be null.
+		if k := ft.Kind(); k == reflect.Pointer || k == reflect.Slice || k == reflect.Map {
 			if typ, ok := s["type"].(string); ok {
 				s = cloneObj(s)
 				s["type"] = []string{typ, "null"}

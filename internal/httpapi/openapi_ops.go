@@ -14,6 +14,7 @@ import (
 var operations = map[string]op{
 	"GET /api/v1/openapi.json": {
 		tag: "meta", summary: "This OpenAPI document", status: 200,
+		respSchema: obj{"type": "object", "description": "An OpenAPI 3.1 document."},
 	},
 	"POST /api/v1/login": {
 		tag: "people", summary: "Sign in and get an API token",

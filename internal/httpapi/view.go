@@ -40,6 +40,22 @@ func (s *server) viewIncidents(ctx context.Context, incs []*incident.Incident) [
 	dir := s.directory(ctx, ids)
 	out := make([]incidentView, len(incs))
 	for i, inc := range incs {
+		// Lists are [] rather than null, which is kinder to clients.
+		if inc.Services == nil {
+			inc.Services = []string{}
+		}
+		if inc.Involved == nil {
+			inc.Involved = []int64{}
+		}
+		if inc.Roles.DomainExperts == nil {
+			inc.Roles.DomainExperts = []int64{}
+		}
+		if inc.BlastRadius.Counts == nil {
+			inc.BlastRadius.Counts = []incident.Count{}
+		}
+		if inc.Labels == nil {
+			inc.Labels = map[string]string{}
+		}
 		v := incidentView{Incident: inc, Ref: inc.Ref(), People: map[int64]personView{}}
 		for _, id := range peopleOf(inc) {
 			if p, ok := dir[id]; ok {

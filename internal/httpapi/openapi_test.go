@@ -1,0 +1,416 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/firebreak-hq/firebreak/internal/auth"
+	"github.com/firebreak-hq/firebreak/internal/httpapi"
+)
+
+// openAPIDoc fetches and decodes the served document.
+func openAPIDoc(t *testing.T, e *env) map[string]any {
+	t.Helper()
+	got := e.ok(t, req{method: "GET", path: "/api/v1/openapi.json"}, 200, nil) // no credentials needed
+	if ct := got.header.Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("Content-Type %q", ct)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(got.body, &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// TestOpenAPIMatchesRoutes: every route is in the document's paths with its
+// method, and the document names no path or method that is not routed.
+func TestOpenAPIMatchesRoutes(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	doc := openAPIDoc(t, e)
+	if doc["openapi"] != "3.1.0" {
+		t.Fatalf("openapi %v", doc["openapi"])
+	}
+	paths := doc["paths"].(map[string]any)
+	routed := map[string]bool{}
+	for _, pattern := range httpapi.Routes() {
+		if routed[pattern] {
+			t.Errorf("route %q is listed twice", pattern)
+		}
+		routed[pattern] = true
+		method, path, _ := strings.Cut(pattern, " ")
+		item, _ := paths[path].(map[string]any)
+		if item[strings.ToLower(method)] == nil {
+			t.Errorf("route %s is not in the OpenAPI document", pattern)
+		}
+	}
+	ids := map[string]bool{}
+	for path, item := range paths {
+		for method, o := range item.(map[string]any) {
+			pattern := strings.ToUpper(method) + " " + path
+			if !routed[pattern] {
+				t.Errorf("the OpenAPI document describes %s, which is not routed", pattern)
+			}
+			op := o.(map[string]any)
+			id, _ := op["operationId"].(string)
+			if id == "" || ids[id] {
+				t.Errorf("%s: operationId %q missing or repeated", pattern, id)
+			}
+			ids[id] = true
+			// Every {param} of the path is described.
+			for _, m := range regexp.MustCompile(`\{(\w+)\}`).FindAllStringSubmatch(path, -1) {
+				found := false
+				params, _ := op["parameters"].([]any)
+				for _, p := range params {
+					p := p.(map[string]any)
+					if p["in"] == "path" && p["name"] == m[1] && p["required"] == true {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("%s: path parameter %s is not described", pattern, m[1])
+				}
+			}
+			responses := op["responses"].(map[string]any)
+			success := false
+			for st := range responses {
+				if strings.HasPrefix(st, "2") {
+					success = true
+				}
+			}
+			if !success || responses["500"] == nil {
+				t.Errorf("%s: responses %v lack a success or the 500 problem", pattern, slices.Sorted(mapKeys(responses)))
+			}
+			if _, public := op["security"]; !public && responses["401"] == nil {
+				t.Errorf("%s: needs credentials but does not document 401", pattern)
+			}
+		}
+	}
+
+	// Every $ref resolves.
+	var walk func(v any, at string)
+	walk = func(v any, at string) {
+		switch v := v.(type) {
+		case map[string]any:
+			if r, ok := v["$ref"].(string); ok {
+				if resolve(doc, r) == nil {
+					t.Errorf("%s: $ref %s does not resolve", at, r)
+				}
+			}
+			for k, c := range v {
+				walk(c, at+"/"+k)
+			}
+		case []any:
+			for i, c := range v {
+				walk(c, at+"/"+strconv.Itoa(i))
+			}
+		}
+	}
+	walk(doc, "#")
+
+	comps := doc["components"].(map[string]any)
+	bearer := comps["securitySchemes"].(map[string]any)["bearer"].(map[string]any)
+	if bearer["type"] != "http" || bearer["scheme"] != "bearer" {
+		t.Errorf("bearer scheme %v", bearer)
+	}
+	problem := comps["schemas"].(map[string]any)["Problem"].(map[string]any)["properties"].(map[string]any)
+	for _, f := range []string{"type", "title", "status", "detail", "instance", "field", "current"} {
+		if problem[f] == nil {
+			t.Errorf("the Problem schema lacks %q", f)
+		}
+	}
+	// The User schema is what auth.User really marshals.
+	b, _ := json.Marshal(auth.User{})
+	var user map[string]any
+	_ = json.Unmarshal(b, &user)
+	userProps := comps["schemas"].(map[string]any)["User"].(map[string]any)["properties"].(map[string]any)
+	if got, want := slices.Sorted(mapKeys(userProps)), slices.Sorted(mapKeys(user)); !slices.Equal(got, want) {
+		t.Errorf("User schema has %v, auth.User marshals %v", got, want)
+	}
+}
+
+// TestTourOfEveryRoute calls every route once with success, checks that the
+// answers match the schemas of the OpenAPI document, and that the tour
+// covered every route of Routes().
+func TestTourOfEveryRoute(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		doc := openAPIDoc(t, e)
+		hit := map[string]bool{}
+		var last map[string]any
+		step := func(r req, status int) map[string]any {
+			t.Helper()
+			got := e.do(t, r)
+			if got.status != status {
+				t.Fatalf("%s %s: status %d, want %d: %s", r.method, r.path, got.status, status, got.body)
+			}
+			pattern := matchRoute(t, r.method, r.path)
+			hit[pattern] = true
+			schema := responseSchema(t, doc, pattern, status)
+			var body any
+			if len(got.body) > 0 {
+				if err := json.Unmarshal(got.body, &body); err != nil {
+					t.Fatalf("%s: %v", pattern, err)
+				}
+			}
+			if schema == nil && len(got.body) > 0 {
+				t.Errorf("%s %d: a body the document does not describe: %s", pattern, status, got.body)
+			}
+			if schema != nil {
+				for _, msg := range validate(doc, schema, body, "body") {
+					t.Errorf("%s %d: %s", pattern, status, msg)
+				}
+			}
+			last, _ = body.(map[string]any)
+			return last
+		}
+		adm, ann := e.admin.token, e.ann.token
+
+		step(req{method: "GET", path: "/api/v1/openapi.json"}, 200)
+		step(req{method: "POST", path: "/api/v1/login", body: map[string]any{"login": "admin", "password": adminPassword, "token_name": "tour"}}, 200)
+		step(req{method: "GET", path: "/api/v1/me", token: ann}, 200)
+		step(req{method: "GET", path: "/api/v1/severities", token: ann}, 200)
+
+		team := step(req{method: "POST", path: "/api/v1/teams", token: adm, body: map[string]any{"name": "Core", "members": []int64{e.ann.ID}}}, 201)
+		teamPath := fmt.Sprintf("/api/v1/teams/%v", team["id"])
+		step(req{method: "GET", path: "/api/v1/teams", token: ann}, 200)
+		step(req{method: "GET", path: teamPath, token: ann}, 200)
+		step(req{method: "PATCH", path: teamPath, token: adm, body: map[string]any{"description": "Platform"}}, 200)
+		step(req{method: "PUT", path: teamPath + "/members", token: adm, body: map[string]any{"user_ids": []int64{e.ann.ID, e.bob.ID}}}, 200)
+		svc := step(req{method: "POST", path: "/api/v1/services", token: adm, body: map[string]any{"name": "web", "owner_team_id": team["id"],
+			"links": []map[string]string{{"title": "Dashboard", "url": "https://grafana.example.com/d/web"}}}}, 201)
+		svcPath := fmt.Sprintf("/api/v1/services/%v", svc["id"])
+		step(req{method: "GET", path: "/api/v1/services", token: ann}, 200)
+		step(req{method: "GET", path: svcPath, token: ann}, 200)
+		step(req{method: "PATCH", path: svcPath, token: adm, body: map[string]any{"description": "The website"}}, 200)
+
+		inc := step(req{method: "POST", path: "/api/v1/incidents", token: ann, body: map[string]any{
+			"title": "Website down", "severity": "SEV1", "services": []string{"web"}, "take_incident_manager": true,
+			"detected_at": time.Now().Add(-time.Minute).UTC().Format(time.RFC3339),
+			"labels":      map[string]string{"region": "eu"},
+		}}, 201)
+		ref := "/api/v1/incidents/" + inc["ref"].(string)
+		step(req{method: "GET", path: "/api/v1/incidents?open=true&stage=fix", token: ann}, 200)
+		step(req{method: "GET", path: ref, token: ann}, 200)
+		step(req{method: "PATCH", path: ref, token: ann, header: map[string]string{"If-Match": `"1"`}, body: map[string]any{"summary": "503 everywhere"}}, 200)
+		step(req{method: "POST", path: ref + "/roles", token: ann, body: map[string]any{"role": "domain_expert", "handle": "bob"}}, 200)
+		step(req{method: "DELETE", path: ref + "/roles/domain_expert/bob", token: ann}, 200)
+		step(req{method: "POST", path: ref + "/notes", token: ann, body: map[string]any{"text": "Restarted the web pods", "key_moment": false}}, 201)
+		tl := step(req{method: "GET", path: ref + "/timeline", token: ann}, 200)
+		events := tl["events"].([]any)
+		seq := events[len(events)-1].(map[string]any)["seq"]
+		step(req{method: "POST", path: fmt.Sprintf("%s/notes/%v/key-moment", ref, seq), token: ann}, 200)
+		step(req{method: "POST", path: ref + "/stage", token: ann, body: map[string]any{"stage": "resolved", "reason": "pods healthy"}}, 200)
+		step(req{method: "GET", path: ref + "/timeline", token: ann}, 200)
+
+		u := step(req{method: "POST", path: "/api/v1/users", token: adm, body: map[string]any{"handle": "dan", "email": "dan@example.com", "level": "viewer"}}, 201)
+		userPath := fmt.Sprintf("/api/v1/users/%v", u["id"])
+		step(req{method: "GET", path: "/api/v1/users", token: ann}, 200)
+		step(req{method: "GET", path: userPath, token: ann}, 200)
+		step(req{method: "PATCH", path: userPath, token: adm, body: map[string]any{"time_zone": "Europe/Vienna"}}, 200)
+		step(req{method: "DELETE", path: userPath, token: adm}, 204)
+
+		tok := step(req{method: "POST", path: "/api/v1/tokens", token: ann, body: map[string]any{"name": "tour"}}, 201)
+		step(req{method: "GET", path: "/api/v1/tokens", token: ann}, 200)
+		step(req{method: "DELETE", path: fmt.Sprintf("/api/v1/tokens/%v", tok["api_token"].(map[string]any)["id"]), token: ann}, 204)
+		step(req{method: "GET", path: "/api/v1/audit?limit=50", token: adm}, 200)
+
+		step(req{method: "DELETE", path: svcPath, token: adm}, 204)
+		step(req{method: "DELETE", path: teamPath, token: adm}, 204)
+
+		// Problems match the Problem schema too, including a stale one.
+		step(req{method: "GET", path: "/api/v1/incidents/INC-99", token: ann}, 404)
+		step(req{method: "PATCH", path: ref, token: ann, header: map[string]string{"If-Match": `"1"`}, body: map[string]any{"title": "x"}}, 412)
+		step(req{method: "POST", path: "/api/v1/incidents", token: ann, body: `{"titel": 1}`}, 400)
+		step(req{method: "GET", path: "/api/v1/audit", token: ann}, 403)
+		step(req{method: "GET", path: "/api/v1/me"}, 401)
+
+		for _, pattern := range httpapi.Routes() {
+			if !hit[pattern] {
+				t.Errorf("the tour missed %s", pattern)
+			}
+		}
+	})
+}
+
+// matchRoute finds the route pattern a request goes to.
+func matchRoute(t *testing.T, method, path string) string {
+	t.Helper()
+	path, _, _ = strings.Cut(path, "?")
+	var best string
+	bestScore := -1
+	for _, pattern := range httpapi.Routes() {
+		m, p, _ := strings.Cut(pattern, " ")
+		if m != method {
+			continue
+		}
+		ps, xs := strings.Split(p, "/"), strings.Split(path, "/")
+		if len(ps) != len(xs) {
+			continue
+		}
+		score, ok := 0, true
+		for i := range ps {
+			switch {
+			case ps[i] == xs[i]:
+				score++
+			case strings.HasPrefix(ps[i], "{"):
+			default:
+				ok = false
+			}
+		}
+		if ok && score > bestScore {
+			best, bestScore = pattern, score
+		}
+	}
+	if best == "" {
+		t.Fatalf("no route for %s %s", method, path)
+	}
+	return best
+}
+
+// responseSchema is the documented schema of an answer, nil for none.
+func responseSchema(t *testing.T, doc map[string]any, pattern string, status int) any {
+	t.Helper()
+	method, path, _ := strings.Cut(pattern, " ")
+	op := doc["paths"].(map[string]any)[path].(map[string]any)[strings.ToLower(method)].(map[string]any)
+	resp, ok := op["responses"].(map[string]any)[strconv.Itoa(status)].(map[string]any)
+	if !ok {
+		t.Fatalf("%s: status %d is not documented", pattern, status)
+	}
+	if r, ok := resp["$ref"].(string); ok {
+		resp = resolve(doc, r).(map[string]any)
+	}
+	content, ok := resp["content"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	for _, ct := range []string{"application/json", "application/problem+json"} {
+		if c, ok := content[ct].(map[string]any); ok {
+			return c["schema"]
+		}
+	}
+	t.Fatalf("%s %d: no JSON content", pattern, status)
+	return nil
+}
+
+func resolve(doc map[string]any, ref string) any {
+	var cur any = doc
+	for _, part := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil
+		}
+		cur = m[part]
+	}
+	return cur
+}
+
+// validate checks v against the subset of JSON Schema the document uses.
+func validate(doc map[string]any, schema any, v any, at string) []string {
+	s, ok := schema.(map[string]any)
+	if !ok {
+		return []string{at + ": schema is not an object"}
+	}
+	if r, ok := s["$ref"].(string); ok {
+		return validate(doc, resolve(doc, r), v, at)
+	}
+	var errs []string
+	if typ, ok := s["type"]; ok {
+		var types []string
+		switch typ := typ.(type) {
+		case string:
+			types = []string{typ}
+		case []any:
+			for _, x := range typ {
+				types = append(types, x.(string))
+			}
+		}
+		if !slices.Contains(types, jsonType(v)) && !(jsonType(v) == "integer" && slices.Contains(types, "number")) {
+			return []string{fmt.Sprintf("%s: %s, want %v", at, jsonType(v), types)}
+		}
+	}
+	if enum, ok := s["enum"].([]any); ok && !slices.Contains(enum, v) {
+		errs = append(errs, fmt.Sprintf("%s: %v is not one of %v", at, v, enum))
+	}
+	if s["format"] == "date-time" {
+		if str, ok := v.(string); ok {
+			if _, err := time.Parse(time.RFC3339Nano, str); err != nil {
+				errs = append(errs, fmt.Sprintf("%s: %q is not a date-time", at, str))
+			}
+		}
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		props, _ := s["properties"].(map[string]any)
+		for _, k := range slices.Sorted(mapKeys(v)) {
+			if ps, ok := props[k]; ok {
+				errs = append(errs, validate(doc, ps, v[k], at+"."+k)...)
+				continue
+			}
+			switch ap := s["additionalProperties"].(type) {
+			case bool:
+				if !ap {
+					errs = append(errs, fmt.Sprintf("%s: field %q is not in the schema", at, k))
+				}
+			case map[string]any:
+				errs = append(errs, validate(doc, ap, v[k], at+"."+k)...)
+			}
+		}
+		if req, ok := s["required"].([]any); ok {
+			for _, k := range req {
+				if _, ok := v[k.(string)]; !ok {
+					errs = append(errs, fmt.Sprintf("%s: required field %q is missing", at, k))
+				}
+			}
+		}
+	case []any:
+		if items, ok := s["items"]; ok {
+			for i, x := range v {
+				errs = append(errs, validate(doc, items, x, fmt.Sprintf("%s[%d]", at, i))...)
+			}
+		}
+	}
+	return errs
+}
+
+func jsonType(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "boolean"
+	case float64:
+		if v == math.Trunc(v) {
+			return "integer"
+		}
+		return "number"
+	case string:
+		return "string"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func mapKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
