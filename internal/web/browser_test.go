@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/firebreak-hq/firebreak/internal/testkit/browser"
@@ -131,6 +132,15 @@ func TestBrowserIncidentStory(t *testing.T) {
 	}
 	step(alice, "scroll to top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	browser.Screenshot(t, alice, filepath.Join(dir, "incident-desktop.png"))
+	if _, err := chromedp.Call(alice, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}}); err != nil {
+		t.Fatal(err)
+	}
+	step(alice, "let the colours settle", chromedp.Sleep(300*time.Millisecond))
+	browser.Screenshot(t, alice, filepath.Join(dir, "incident-desktop-dark.png"))
+	if _, err := chromedp.Call(alice, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+		t.Fatal(err)
+	}
 	step(alice, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateScale(2)),
 		chromedp.Navigate(e.URL+"/incidents/INC-1"), chromedp.WaitVisible(chromedp.ID("inc-head")))
 	browser.Screenshot(t, alice, filepath.Join(dir, "incident-phone.png"))
@@ -140,6 +150,15 @@ func TestBrowserIncidentStory(t *testing.T) {
 	browser.Screenshot(t, alice, filepath.Join(dir, "list-desktop.png"))
 	step(alice, "declare form", chromedp.Navigate(e.URL+"/incidents/new"), chromedp.WaitVisible(chromedp.CSS(`input[name="title"]`)))
 	browser.Screenshot(t, alice, filepath.Join(dir, "declare-desktop.png"))
+	step(alice, "people", chromedp.Navigate(e.URL+"/users"), chromedp.WaitVisible(chromedp.CSS(`.table`)))
+	browser.Screenshot(t, alice, filepath.Join(dir, "users-desktop.png"))
+	step(alice, "tokens", chromedp.Navigate(e.URL+"/settings/tokens"), chromedp.WaitVisible(chromedp.CSS(`input[name="name"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), "deploy-bot"),
+		chromedp.Click(chromedp.CSS(`form[action="/settings/tokens"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`.token-value`)))
+	browser.Screenshot(t, alice, filepath.Join(dir, "tokens-desktop.png"))
+	step(alice, "audit", chromedp.Navigate(e.URL+"/audit"), chromedp.WaitVisible(chromedp.CSS(`.table`)))
+	browser.Screenshot(t, alice, filepath.Join(dir, "audit-desktop.png"))
 
 	for who, errs := range map[string]func() []string{"alice": aliceErrs, "bob": bobErrs} {
 		if msgs := errs(); len(msgs) > 0 {
