@@ -536,3 +536,27 @@ func section(t testing.TB, html, id string) string {
 	}
 	return html[tag:]
 }
+
+func TestListLiveStreamSignalsAnyIncident(t *testing.T) {
+	e := start(t)
+	c := e.login(t, e.Vic)
+	c.http.Timeout = 0
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	mustContain(t, "list page", c.get("/").body, `sse-connect="/live/incidents"`, `id="incident-list"`)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.URL+"/live/incidents", nil)
+	res, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	lines := bufio.NewScanner(res.Body)
+	lines.Scan() // "retry: 2000": the stream is open and subscribed
+	e.declare(t, e.Bob, "New outage")
+	for lines.Scan() {
+		if lines.Text() == "event: changed" {
+			return
+		}
+	}
+	t.Fatalf("no changed event after a new incident (%v)", lines.Err())
+}

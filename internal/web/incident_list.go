@@ -24,6 +24,7 @@ type listView struct {
 	Scale     incident.Scale
 	Services  []string
 	NextURL   string
+	SelfURL   string // this page, re-fetched when an incident changes
 	FirstPage bool
 }
 
@@ -54,6 +55,7 @@ func (s *server) incidentList(w http.ResponseWriter, r *http.Request) error {
 	cursor := q.Get("cursor")
 	v := listView{Filter: f, Stages: incident.Stages, Scale: s.inc.Scale(), FirstPage: cursor == ""}
 	v.Filtered = f != listFilter{}
+	v.SelfURL = r.URL.RequestURI()
 
 	users, err := s.auth.ListUsers(ctx)
 	if err != nil {

@@ -37,29 +37,63 @@ func (s *server) incidentLive(w http.ResponseWriter, r *http.Request) error {
 		seen, _ = strconv.ParseInt(id, 10, 64)
 	}
 
+	version := func() (int64, error) {
+		cur, err := s.inc.Get(ctx, n)
+		if err != nil {
+			return 0, err
+		}
+		return cur.Version, nil
+	}
+	s.stream(w, r, signals, seen != 0 && seen != inc.Version, version)
+	return nil
+}
+
+// incidentListLive answers GET /live/incidents: a "changed" event after any
+// change to any incident, for the incident list.
+func (s *server) incidentListLive(w http.ResponseWriter, r *http.Request) error {
+	signals, cancel := s.hub.Subscribe(incident.ListTopic)
+	defer cancel()
+	var n int64
+	s.stream(w, r, signals, false, func() (int64, error) { n++; return n, nil })
+	return nil
+}
+
+// stream writes Server-Sent Events until the client leaves or the hub
+// closes: a "changed" event (with id and data from version) after each
+// signal, at once when now is set, and a comment every heartbeat.
+func (s *server) stream(w http.ResponseWriter, r *http.Request, signals <-chan struct{}, now bool, version func() (int64, error)) {
+	ctx := r.Context()
 	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{}) // a stream outlives the server's write timeout
+	// A stream outlives the server's read and write timeouts; a read
+	// deadline passing would cancel the request.
+	_ = rc.SetWriteDeadline(time.Time{})
+	_ = rc.SetReadDeadline(time.Time{})
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // tell nginx not to buffer the stream
 	w.WriteHeader(http.StatusOK)
 
-	send := func(version int64) error {
-		if _, err := fmt.Fprintf(w, "id: %d\nevent: changed\ndata: %d\n\n", version, version); err != nil {
+	send := func() error {
+		v, err := version()
+		if err != nil {
+			s.log.Warn("web: live update", "path", r.URL.Path, "err", err)
+			return err
+		}
+		if _, err := fmt.Fprintf(w, "id: %d\nevent: changed\ndata: %d\n\n", v, v); err != nil {
 			return err
 		}
 		return rc.Flush()
 	}
 	if _, err := fmt.Fprint(w, "retry: 2000\n\n"); err != nil {
-		return nil
+		return
 	}
-	if seen != 0 && seen != inc.Version {
-		if send(inc.Version) != nil {
-			return nil
+	if now {
+		if send() != nil {
+			return
 		}
 	} else if rc.Flush() != nil {
-		return nil
+		return
 	}
 
 	tick := time.NewTicker(heartbeat)
@@ -67,25 +101,20 @@ func (s *server) incidentLive(w http.ResponseWriter, r *http.Request) error {
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return
 		case _, ok := <-signals:
 			if !ok {
-				return nil // the server is shutting down
+				return // the server is shutting down
 			}
-			cur, err := s.inc.Get(ctx, n)
-			if err != nil {
-				s.log.Warn("web: live update", "incident", incident.Ref(n), "err", err)
-				return nil
-			}
-			if send(cur.Version) != nil {
-				return nil
+			if send() != nil {
+				return
 			}
 		case <-tick.C:
 			if _, err := fmt.Fprint(w, ": heartbeat\n\n"); err != nil {
-				return nil
+				return
 			}
 			if rc.Flush() != nil {
-				return nil
+				return
 			}
 		}
 	}

@@ -17,6 +17,7 @@ func (s *server) routes() http.Handler {
 
 	// Incidents.
 	mux.Handle("GET /{$}", s.signedIn(s.incidentList))
+	mux.Handle("GET /live/incidents", s.signedIn(s.incidentListLive))
 	mux.Handle("GET /incidents/new", s.signedIn(s.declareForm))
 	mux.Handle("POST /incidents", s.signedIn(s.declare))
 	mux.Handle("GET /incidents/{ref}", s.signedIn(s.incidentPage))
