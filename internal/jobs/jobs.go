@@ -20,7 +20,7 @@ import (
 )
 
 // Job is the argument of a job: plain data whose Kind names its worker.
-type Job interface{ Kind() string }
+type Job = interface{ Kind() string }
 
 // Registry collects the workers before the queue starts.
 type Registry struct{ workers *river.Workers }

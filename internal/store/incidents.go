@@ -15,7 +15,7 @@ import (
 )
 
 // Job is a side-effect job; its Kind names the worker (river.JobArgs).
-type Job interface{ Kind() string }
+type Job = interface{ Kind() string }
 
 // Enqueuer inserts jobs inside a transaction: the job queue.
 type Enqueuer interface {

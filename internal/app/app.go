@@ -1,0 +1,162 @@
+// Package app is the composition root: it builds every part of Firebreak
+// from the configuration (store, job queue, live updates, services, HTTP
+// surfaces) and runs them. Nothing else constructs other packages' adapters.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/firebreak-hq/firebreak/internal/auth"
+	"github.com/firebreak-hq/firebreak/internal/catalog"
+	"github.com/firebreak-hq/firebreak/internal/config"
+	"github.com/firebreak-hq/firebreak/internal/incident"
+	"github.com/firebreak-hq/firebreak/internal/jobs"
+	"github.com/firebreak-hq/firebreak/internal/live"
+	"github.com/firebreak-hq/firebreak/internal/notify/webhook"
+	"github.com/firebreak-hq/firebreak/internal/store"
+)
+
+// App is one running Firebreak node.
+type App struct {
+	Config    config.Config
+	Log       *slog.Logger
+	Store     *store.Store
+	Queue     *jobs.Queue
+	Hub       *live.Hub
+	Incidents *incident.Service
+	Auth      *auth.Service
+	Catalog   *catalog.Catalog
+	Now       func() time.Time
+
+	handler http.Handler
+}
+
+// Options adjust how New builds the node; the zero value is production.
+type Options struct {
+	Now          func() time.Time // the clock; default time.Now
+	JobPoll      time.Duration    // job-queue poll interval; default 1s
+	WebhookHTTP  *http.Client     // client for outgoing webhooks; default a 10 s timeout client
+}
+
+// New builds a node from cfg: it opens and migrates the database and wires
+// every service, but starts nothing; Serve does that.
+func New(ctx context.Context, cfg config.Config, logOut io.Writer, opts Options) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	log := newLogger(cfg.Log, logOut)
+	st, err := store.Open(ctx, cfg.DatabaseURL, cfg.SQLitePath())
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, Store: st, Hub: live.NewHub(), Now: opts.Now}
+	if err := a.build(ctx, opts); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context, opts Options) error {
+	if err := a.Store.Migrate(ctx); err != nil {
+		return err
+	}
+	if a.Store.Dialect() == store.SQLite {
+		a.Store.OnCommit(a.Hub.Publish)
+	}
+	a.Auth = auth.NewService(a.Store.Auth(), a.Now)
+	a.Catalog = catalog.NewCatalog(a.Store.Catalog(), a.Now)
+
+	incidents := a.Store.Incidents(nil) // the queue is set below, once built
+	var targets []webhook.Target
+	for _, h := range a.Config.Webhooks.IncidentEvents {
+		targets = append(targets, webhook.Target{URL: h.URL, Secret: h.Secret})
+	}
+	deliverer := webhook.New(targets, incidents, opts.WebhookHTTP)
+	reg := jobs.NewRegistry()
+	jobs.Handle(reg, deliverer.Deliver)
+	q, err := jobs.Open(a.Store.DB(), a.Store.Dialect() == store.Postgres, reg, jobs.Options{PollInterval: opts.JobPoll, Log: a.Log})
+	if err != nil {
+		return err
+	}
+	if err := q.Migrate(ctx); err != nil {
+		return err
+	}
+	a.Queue = q
+
+	scale := incident.Scale{}
+	for _, s := range a.Config.Severities {
+		scale = append(scale, incident.Severity{Name: s.Name, Description: s.Description})
+	}
+	a.Incidents = incident.NewService(a.Store.Incidents(q), a.Auth, a.Catalog, scale, a.Now, incident.AllowClose)
+	a.handler = a.routes()
+	return nil
+}
+
+// Handler is the node's whole HTTP surface.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Serve runs the node on ln until ctx ends, then shuts down gracefully:
+// in-flight requests and running jobs finish (within the shutdown timeout),
+// live streams are closed, and the database is closed last.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	runCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopBackground()
+	if err := a.Queue.Start(runCtx); err != nil {
+		return fmt.Errorf("start job queue: %w", err)
+	}
+	if a.Store.Dialect() == store.Postgres {
+		go live.ListenPostgres(runCtx, a.Config.DatabaseURL, store.LiveChannel, a.Hub, a.Log)
+	}
+	srv := &http.Server{
+		Handler:           a.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	srv.RegisterOnShutdown(a.Hub.Close)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	a.Log.Info("serving", "addr", ln.Addr().String(), "database", string(a.Store.Dialect()))
+
+	var serveErr error
+	select {
+	case serveErr = <-served:
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(shutdownCtx)
+	err = errors.Join(err, a.Queue.Stop(shutdownCtx))
+	stopBackground()
+	err = errors.Join(err, a.Store.Close())
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	a.Log.Info("stopped")
+	return err
+}
+
+// Close releases the node's resources when it was built but never served.
+func (a *App) Close() error { return a.Store.Close() }
+
+func newLogger(cfg config.LogConfig, out io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.Level))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.Format == "text" {
+		return slog.New(slog.NewTextHandler(out, opts))
+	}
+	return slog.New(slog.NewJSONHandler(out, opts))
+}

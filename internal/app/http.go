@@ -1,0 +1,178 @@
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/firebreak-hq/firebreak/internal/httpapi"
+	"github.com/firebreak-hq/firebreak/internal/web"
+)
+
+// routes assembles the node's HTTP surface: the JSON API, the web UI and the
+// operational endpoints, behind one middleware chain.
+func (a *App) routes() http.Handler {
+	m := newMetrics(a)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", a.healthz)
+	mux.HandleFunc("GET /readyz", a.readyz)
+	mux.Handle("GET /metrics", m.handler())
+	mux.Handle("/api/v1/", httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Log: a.Log}))
+	mux.Handle("/", web.New(web.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL}))
+
+	// Cross-origin browser writes are refused (CSRF) while same-origin pages,
+	// the CLI and curl, which send no Sec-Fetch-Site/Origin, pass.
+	csrf := http.NewCrossOriginProtection()
+	var h http.Handler = csrf.Handler(mux)
+	h = securityHeaders(strings.HasPrefix(a.Config.BaseURL, "https://"), h)
+	h = m.instrument(mux, h)
+	h = a.recoverPanics(h)
+	h = a.accessLog(h)
+	return requestID(h)
+}
+
+// healthz answers while the process runs.
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	fmt.Fprintln(w, "ok")
+}
+
+// readyz answers 200 only when the database is reachable and migrated, so a
+// load balancer sends traffic only to nodes that can serve it.
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	checks := map[string]string{"database": "ok", "migrations": "ok"}
+	status := http.StatusOK
+	if err := a.Store.Ping(ctx); err != nil {
+		checks["database"], status = "unreachable: "+err.Error(), http.StatusServiceUnavailable
+	} else if current, err := a.Store.MigrationsCurrent(ctx); err != nil || !current {
+		checks["migrations"], status = "pending", http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(checks)
+}
+
+type ctxKey int
+
+const requestIDKey ctxKey = 0
+
+// RequestID returns the id of the request being served, for log lines.
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// requestID gives every request an id (the caller's X-Request-Id when it
+// looks sane), echoed in the response so a user can quote it.
+func requestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
+			b := make([]byte, 8)
+			_, _ = rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		w.Header().Set("X-Request-Id", id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
+	})
+}
+
+// statusRecorder remembers the status code written, for logs and metrics.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach Flush for server-sent events.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (s *statusRecorder) code() int {
+	if s.status == 0 {
+		return http.StatusOK
+	}
+	return s.status
+}
+
+// accessLog writes one structured line per request.
+func (a *App) accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		level := slog.LevelInfo
+		if rec.code() >= 500 {
+			level = slog.LevelError
+		}
+		a.Log.LogAttrs(r.Context(), level, "request",
+			slog.String("request_id", RequestID(r.Context())),
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", rec.code()),
+			slog.Int64("bytes", rec.bytes),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("remote", r.RemoteAddr))
+	})
+}
+
+// recoverPanics turns a panic in a handler into a 500 and a logged stack,
+// instead of a dropped connection.
+func (a *App) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				a.Log.Error("panic", "request_id", RequestID(r.Context()), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				w.Header().Set("Content-Type", "application/problem+json")
+				w.WriteHeader(http.StatusInternalServerError)
+				_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": "Internal Server Error", "status": 500,
+					"detail": "internal error; quote request id " + RequestID(r.Context())})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every response carries. The UI loads
+// only its own embedded scripts and styles, so the policy can be strict.
+func securityHeaders(https bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if https {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
