@@ -7,6 +7,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/firebreak-hq/firebreak/internal/auth"
+	"github.com/firebreak-hq/firebreak/internal/catalog"
+	"github.com/firebreak-hq/firebreak/internal/incident"
 )
 
 func TestAdminManagesPeople(t *testing.T) {
@@ -143,4 +147,39 @@ func TestAuditLogForAdmins(t *testing.T) {
 		t.Fatalf("audit: %d", res.status)
 	}
 	mustContain(t, "audit", text(res.body), "incident.declared", "INC-1", "Bob Builder", "session.login")
+}
+
+func TestEveryPageRendersForEachLevel(t *testing.T) {
+	e := start(t)
+	inc := e.declare(t, e.Bob, "Render check")
+	sys := e.as(e.Alice)
+	team, err := e.Catalog.CreateTeam(sys, catalog.TeamInput{Name: "SRE", Members: []int64{e.Bob.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := e.Catalog.ServiceByName(sys, "payments")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Incidents.ChangeStage(sys, inc.Number, inc.Version, incident.Resolved, ""); err != nil {
+		t.Fatal(err)
+	}
+	pages := []string{"/", "/?stage=open", "/incidents/INC-1", "/users", "/users/" + strconv.FormatInt(e.Bob.ID, 10),
+		"/teams", "/teams/" + strconv.FormatInt(team.ID, 10), "/services", "/services/" + strconv.FormatInt(svc.ID, 10),
+		"/settings/tokens"}
+	for _, who := range []auth.User{e.Alice, e.Bob, e.Vic} {
+		c := e.login(t, who)
+		for _, p := range pages {
+			if res := c.get(p); res.status != http.StatusOK {
+				t.Errorf("%s GET %s: %d\n%s", who.Handle, p, res.status, text(res.body))
+			}
+		}
+		want := http.StatusForbidden
+		if who.ID == e.Alice.ID {
+			want = http.StatusOK
+		}
+		if res := c.get("/audit"); res.status != want {
+			t.Errorf("%s GET /audit: %d, want %d", who.Handle, res.status, want)
+		}
+	}
 }
