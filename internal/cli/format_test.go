@@ -130,7 +130,7 @@ func TestShowIncident(t *testing.T) {
 		"Detected:      2026-03-01 11:10 UTC (50m ago)\n",
 		"Impact for:    50m so far\n",
 		"Declared by:   ann (Ann Example)\n",
-		"Blast radius:  12 support tickets; EU only\n",
+		"Blast radius:  12 support tickets (EU only)\n",
 		"Labels:        region=eu\n",
 		"Version:       5\n",
 		"Summary:\n  Payments time out.\n  Since the 1.42 deploy.\n",
@@ -196,6 +196,7 @@ func TestTimelineTable(t *testing.T) {
 		{At: now.Add(-time.Minute), Kind: incident.EventNote, Note: "auto"},
 	}, people{1: {ID: 1, Handle: "ann"}})
 	want := "" +
+		"TIME      WHO        WHAT\n" +
 		"10:00:00  ann        declared \"DB slow\" (SEV2, Fix)\n" +
 		"11:00:00  Carol      ★ rolled back fully\n" +
 		"11:59:00  Firebreak  auto\n"

@@ -184,17 +184,21 @@ func (e *env) writeIncident(inc *client.Incident, events []incident.Event, ppl p
 	} else {
 		fmt.Fprintf(out, "\nTimeline:\n")
 	}
-	e.writeEvents(out, events, ppl, "  ")
+	e.writeEvents(out, events, ppl, "  ", false)
 }
 
 // writeTimeline writes events as a table, oldest first.
 func (e *env) writeTimeline(events []incident.Event, ppl people) {
-	e.writeEvents(e.stdout, events, ppl, "")
+	e.writeEvents(e.stdout, events, ppl, "", true)
 }
 
-func (e *env) writeEvents(out io.Writer, events []incident.Event, ppl people, prefix string) {
+// writeEvents writes events as table rows, each starting with prefix.
+func (e *env) writeEvents(out io.Writer, events []incident.Event, ppl people, prefix string, header bool) {
 	now := e.now()
 	w := table(out)
+	if header {
+		row(w, prefix+"TIME", "WHO", "WHAT")
+	}
 	for _, ev := range events {
 		who := ev.ActorName
 		if ev.ActorID != 0 {
@@ -326,18 +330,19 @@ func value(v any) string {
 	return string(b)
 }
 
-// blastRadius is "12 support tickets, 3 refunds; text".
+// blastRadius is "12 support tickets, 3 refunds (EU customers only)".
 func blastRadius(br incident.BlastRadius) string {
 	var parts []string
 	for _, c := range br.Counts {
 		parts = append(parts, fmt.Sprintf("%d %s", c.Count, strings.ReplaceAll(c.Kind, "_", " ")))
 	}
 	s := strings.Join(parts, ", ")
-	if br.Text != "" {
-		if s != "" {
-			s += "; "
-		}
-		s += br.Text
+	switch {
+	case br.Text == "":
+	case s == "":
+		s = br.Text
+	default:
+		s += " (" + br.Text + ")"
 	}
 	return s
 }
