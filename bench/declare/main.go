@@ -126,7 +126,9 @@ func run(dbURL string, clients, requests int) error {
 			return firstErr
 		}
 		slices.Sort(latencies)
-		q := func(p float64) time.Duration { return latencies[int(p*float64(len(latencies)-1))].Round(10 * time.Microsecond) }
+		q := func(p float64) time.Duration {
+			return latencies[int(p*float64(len(latencies)-1))].Round(10 * time.Microsecond)
+		}
 		fmt.Printf("%-8s %-8s %5d requests, %2d clients: %7.0f/s  p50 %-9s p99 %-9s max %s\n",
 			a.Store.Dialect(), name, requests, clients, float64(requests)/elapsed.Seconds(), q(0.5), q(0.99), q(1))
 		return nil

@@ -67,6 +67,8 @@ var fieldLabels = map[string]string{
 	"password":        "Password",
 	"time_zone":       "Time zone",
 	"text":            "Note:",
+	"current_password": "Current password",
+	"new_password":     "New password",
 }
 
 func capitalize(s string) string {

@@ -34,6 +34,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /users", s.signedIn(s.createUser))
 	mux.Handle("GET /users/{id}", s.signedIn(s.userPage))
 	mux.Handle("POST /users/{id}", s.signedIn(s.updateUser))
+	mux.Handle("POST /users/{id}/password", s.signedIn(s.setUserPassword))
 
 	// Catalog.
 	mux.Handle("GET /teams", s.signedIn(s.teamList))
@@ -51,6 +52,8 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /settings/tokens", s.signedIn(s.tokenList))
 	mux.Handle("POST /settings/tokens", s.signedIn(s.createToken))
 	mux.Handle("POST /settings/tokens/{id}/revoke", s.signedIn(s.revokeToken))
+	mux.Handle("GET /settings/password", s.signedIn(s.passwordPage))
+	mux.Handle("POST /settings/password", s.signedIn(s.changePassword))
 	mux.Handle("GET /audit", s.signedIn(s.auditLog))
 
 	// Everything else is a page that does not exist.

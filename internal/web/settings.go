@@ -121,3 +121,51 @@ func (s *server) auditLog(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, http.StatusOK, "audit", page{Title: "Audit log", Nav: "admin", Data: v})
 	return nil
 }
+
+// passwordPage answers GET /settings/password.
+func (s *server) passwordPage(w http.ResponseWriter, r *http.Request) error {
+	s.render(w, r, http.StatusOK, "password", page{Title: "Password", Nav: "settings"})
+	return nil
+}
+
+// changePassword answers POST /settings/password: one's own, with the current one.
+func (s *server) changePassword(w http.ResponseWriter, r *http.Request) error {
+	a := actor(r)
+	current, next, again := r.PostFormValue("current_password"), r.PostFormValue("new_password"), r.PostFormValue("new_password_again")
+	var err error
+	if next != again {
+		err = apperr.Invalid("new_password_again", "the two new passwords differ")
+	} else {
+		err = s.auth.SetPassword(r.Context(), a.UserID, current, next)
+	}
+	if err != nil {
+		if !onForm(err) {
+			return err
+		}
+		s.render(w, r, statusOf(apperr.CodeOf(err)), "password", page{Title: "Password", Nav: "settings",
+			Banner: &banner{Kind: "error", Message: s.messageOf(r, err)}})
+		return nil
+	}
+	s.render(w, r, http.StatusOK, "password", page{Title: "Password", Nav: "settings",
+		Banner: &banner{Kind: "ok", Message: "Your password is changed"}})
+	return nil
+}
+
+// setUserPassword answers POST /users/{id}/password (admins): a new
+// password for someone else, which also ends their sessions.
+func (s *server) setUserPassword(w http.ResponseWriter, r *http.Request) error {
+	id, err := idParam(r, "user")
+	if err != nil {
+		return err
+	}
+	if err := requireAdmin(r, "set other people's passwords"); err != nil {
+		return err
+	}
+	if err := s.auth.SetPassword(r.Context(), id, "", r.PostFormValue("new_password")); err != nil {
+		if !onForm(err) {
+			return err
+		}
+		return s.showUser(w, r, id, statusOf(apperr.CodeOf(err)), &banner{Kind: "error", Message: s.messageOf(r, err)})
+	}
+	return s.showUser(w, r, id, http.StatusOK, &banner{Kind: "ok", Message: "Password set; their sessions have ended"})
+}
