@@ -183,3 +183,34 @@ func TestEveryPageRendersForEachLevel(t *testing.T) {
 		}
 	}
 }
+
+func TestPasswordChanges(t *testing.T) {
+	e := start(t)
+	b := e.login(t, e.Bob)
+	newPW := "an even better passphrase"
+	res := b.post("/settings/password", url.Values{"current_password": {"wrong one"}, "new_password": {newPW}, "new_password_again": {newPW}})
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("wrong current password: %d", res.status)
+	}
+	mustContain(t, "refusal", text(res.body), "Current password is not your current password")
+	res = b.post("/settings/password", url.Values{"current_password": {password}, "new_password": {newPW}, "new_password_again": {newPW + "x"}})
+	mustContain(t, "refusal", text(res.body), "The two new passwords differ")
+	res = b.post("/settings/password", url.Values{"current_password": {password}, "new_password": {newPW}, "new_password_again": {newPW}})
+	if res.status != http.StatusOK {
+		t.Fatalf("change password: %d\n%s", res.status, text(res.body))
+	}
+	mustContain(t, "changed", text(res.body), "Your password is changed")
+	if res := e.client(t).post("/login", url.Values{"login": {"bob"}, "password": {newPW}}); res.status != http.StatusSeeOther {
+		t.Fatalf("login with the new password: %d", res.status)
+	}
+
+	// An admin sets Bob's password; Bob's sessions end.
+	a := e.login(t, e.Alice)
+	res = a.post("/users/"+strconv.FormatInt(e.Bob.ID, 10)+"/password", url.Values{"new_password": {password}})
+	if res.status != http.StatusOK {
+		t.Fatalf("admin sets password: %d\n%s", res.status, text(res.body))
+	}
+	if res := b.get("/"); res.status != http.StatusSeeOther {
+		t.Fatalf("Bob's old session still works: %d", res.status)
+	}
+}

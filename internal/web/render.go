@@ -139,8 +139,8 @@ func templateFuncs(st *staticFiles, scale incident.Scale) template.FuncMap {
 			l, ok := access.ParseLevel(level)
 			return ok && a.Can(l)
 		},
-		"initials": initials,
-		"sentence": sentence,
+		"initials":  initials,
+		"sentence":  sentence,
 		"hasPrefix": strings.HasPrefix,
 	}
 }
