@@ -14,6 +14,7 @@ import (
 )
 
 func TestAdminManagesPeople(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	a := e.login(t, e.Alice)
 	res := a.post("/users", url.Values{"handle": {"dana"}, "name": {"Dana Expert"}, "email": {"dana@example.com"}, "level": {"responder"}, "password": {password}})
@@ -55,6 +56,7 @@ func TestAdminManagesPeople(t *testing.T) {
 }
 
 func TestAdminManagesTeamsAndServices(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	a := e.login(t, e.Alice)
 	res := a.post("/teams", url.Values{"name": {"Payments team"}, "description": {"Owns money"}, "members": {strconv.FormatInt(e.Bob.ID, 10)}})
@@ -109,6 +111,7 @@ func TestAdminManagesTeamsAndServices(t *testing.T) {
 }
 
 func TestTokensAreShownOnceAndRevoked(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	b := e.login(t, e.Bob)
 	res := b.post("/settings/tokens", url.Values{"name": {"laptop"}, "expires_days": {"30"}})
@@ -139,6 +142,7 @@ func TestTokensAreShownOnceAndRevoked(t *testing.T) {
 }
 
 func TestAuditLogForAdmins(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	e.declare(t, e.Bob, "Cache stampede")
 	a := e.login(t, e.Alice)
@@ -150,6 +154,7 @@ func TestAuditLogForAdmins(t *testing.T) {
 }
 
 func TestEveryPageRendersForEachLevel(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	inc := e.declare(t, e.Bob, "Render check")
 	sys := e.as(e.Alice)
@@ -185,6 +190,7 @@ func TestEveryPageRendersForEachLevel(t *testing.T) {
 }
 
 func TestPasswordChanges(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	b := e.login(t, e.Bob)
 	newPW := "an even better passphrase"

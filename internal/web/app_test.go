@@ -18,6 +18,7 @@ import (
 // signing in with the bootstrap admin, declaring through the form, and a
 // live stream that flushes through the wrapped response writer.
 func TestUIInsideTheWholeNode(t *testing.T) {
+	t.Parallel()
 	srv := apptest.Start(t)
 	jar, _ := cookiejar.New(nil)
 	c := &client{t: t, base: srv.URL, http: &http.Client{Jar: jar, Timeout: 10 * time.Second,

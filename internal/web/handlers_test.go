@@ -15,6 +15,7 @@ import (
 )
 
 func TestLoginWithGoodAndBadPassword(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	c := e.client(t)
 
@@ -61,6 +62,7 @@ func TestLoginWithGoodAndBadPassword(t *testing.T) {
 }
 
 func TestLoginRefusesOffSiteNext(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	for _, next := range []string{"//evil.example/", "https://evil.example/", `/\evil.example`} {
 		res := e.client(t).post("/login", url.Values{"login": {"alice"}, "password": {password}, "next": {next}})
@@ -71,6 +73,7 @@ func TestLoginRefusesOffSiteNext(t *testing.T) {
 }
 
 func TestSignedOutVisitorIsSentToLogin(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	res := e.client(t).get("/incidents/INC-1?x=1")
 	if res.status != http.StatusSeeOther {
@@ -82,6 +85,7 @@ func TestSignedOutVisitorIsSentToLogin(t *testing.T) {
 }
 
 func TestDeclareFormCreatesIncidentWithManager(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	c := e.login(t, e.Bob)
 
@@ -120,6 +124,7 @@ func TestDeclareFormCreatesIncidentWithManager(t *testing.T) {
 }
 
 func TestDeclareWithoutTitleKeepsWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	c := e.login(t, e.Bob)
 	res := c.post("/incidents", url.Values{"title": {"  "}, "severity": {"SEV3"}, "summary": {"half-written summary"}, "stage": {"detect"}})
@@ -136,6 +141,7 @@ func TestDeclareWithoutTitleKeepsWhatWasTyped(t *testing.T) {
 }
 
 func TestRefusedStageChangeShowsWhy(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	inc := e.declare(t, e.Bob, "Search is slow")
 	c := e.login(t, e.Bob)
@@ -161,6 +167,7 @@ func TestRefusedStageChangeShowsWhy(t *testing.T) {
 }
 
 func TestViewerSeesNoWriteButtonsAndIsRefused(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	inc := e.declare(t, e.Bob, "Login page down")
 	c := e.login(t, e.Vic)
@@ -196,6 +203,7 @@ func TestViewerSeesNoWriteButtonsAndIsRefused(t *testing.T) {
 }
 
 func TestStaleEditShowsConflictAndCurrentState(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	inc := e.declare(t, e.Bob, "Payments delayed")
 	c := e.login(t, e.Bob)
@@ -233,6 +241,7 @@ func TestStaleEditShowsConflictAndCurrentState(t *testing.T) {
 }
 
 func TestTimelineTellsTheStoryInWords(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	inc := e.declare(t, e.Alice, "API errors")
 	ctx := e.as(e.Alice)
@@ -285,6 +294,7 @@ func TestTimelineTellsTheStoryInWords(t *testing.T) {
 }
 
 func TestRolesTakeAppointAndStepDown(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	inc, err := e.Incidents.Declare(e.as(e.Alice), incident.DeclareInput{Title: "Queue backlog"}) // no IM
 	if err != nil {
@@ -329,6 +339,7 @@ func TestRolesTakeAppointAndStepDown(t *testing.T) {
 }
 
 func TestHtmxActionKeepsAddressOfIncident(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	inc := e.declare(t, e.Bob, "Disk full")
 	c := e.login(t, e.Bob)
@@ -347,6 +358,7 @@ func TestHtmxActionKeepsAddressOfIncident(t *testing.T) {
 }
 
 func TestIncidentListFiltersAndPutsOpenFirst(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	ctx := e.as(e.Bob)
 	first := e.declare(t, e.Bob, "Old resolved thing")
@@ -384,6 +396,7 @@ func TestIncidentListFiltersAndPutsOpenFirst(t *testing.T) {
 }
 
 func TestIncidentListPages(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	ctx := e.as(e.Bob)
 	for i := 1; i <= 27; i++ {
@@ -406,6 +419,7 @@ func TestIncidentListPages(t *testing.T) {
 }
 
 func TestUnknownIncidentAndPage(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	c := e.login(t, e.Bob)
 	if res := c.get("/incidents/INC-99"); res.status != http.StatusNotFound {
@@ -422,6 +436,7 @@ func TestUnknownIncidentAndPage(t *testing.T) {
 }
 
 func TestStaticAssetsAreCachedByHash(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	c := e.login(t, e.Bob)
 	page := c.get("/").body
@@ -451,6 +466,7 @@ func TestStaticAssetsAreCachedByHash(t *testing.T) {
 }
 
 func TestLiveStreamSignalsChanges(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	inc := e.declare(t, e.Bob, "Flaky DNS")
 	c := e.login(t, e.Vic)
@@ -481,6 +497,7 @@ func TestLiveStreamSignalsChanges(t *testing.T) {
 }
 
 func TestLiveStreamCatchesUpWithAnOldVersion(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	e.declare(t, e.Bob, "Flaky DNS")
 	c := e.login(t, e.Bob)
@@ -538,6 +555,7 @@ func section(t testing.TB, html, id string) string {
 }
 
 func TestListLiveStreamSignalsAnyIncident(t *testing.T) {
+	t.Parallel()
 	e := start(t)
 	c := e.login(t, e.Vic)
 	c.http.Timeout = 0
