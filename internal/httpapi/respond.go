@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -17,13 +18,20 @@ func jsonEncoder(w io.Writer) *json.Encoder {
 	return enc
 }
 
-// writeJSON answers v as JSON with status.
+// writeJSON answers v as JSON with status. Once the status is sent there
+// is nothing left to report to the client, so a failed write (the client
+// went away) is not returned as an error.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
+	var buf bytes.Buffer
+	if err := jsonEncoder(&buf).Encode(v); err != nil {
+		return apperr.Internal(err)
+	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	return jsonEncoder(w).Encode(v)
+	_, _ = w.Write(buf.Bytes())
+	return nil
 }
 
 // etag is the entity tag of a versioned resource: the version in quotes.
