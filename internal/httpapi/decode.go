@@ -88,11 +88,16 @@ func decodeError(err error, t reflect.Type, body []byte) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return apperr.Invalid("", "malformed JSON: the body ends before the JSON value is complete")
 	case errors.As(err, &typ):
-		typ.Field = jsonPath(t, typ.Field)
-		if typ.Field == "" {
+		field, ft := jsonPath(t, typ.Field)
+		switch {
+		case field == "":
 			return apperr.Invalid("", "the request body must be %s, not %s", jsonKind(typ.Type), article(typ.Value))
+		case ft.Kind() == reflect.Map && ft.Elem() == typ.Type:
+			return apperr.Invalid(field, "the values of field %q must be %s, not %s", field, plural(jsonKind(typ.Type)), article(typ.Value))
+		case (ft.Kind() == reflect.Slice || ft.Kind() == reflect.Array) && ft.Elem() == typ.Type:
+			return apperr.Invalid(field, "the items of field %q must be %s, not %s", field, plural(jsonKind(typ.Type)), article(typ.Value))
 		}
-		return apperr.Invalid(typ.Field, "field %q must be %s, not %s", typ.Field, jsonKind(typ.Type), article(typ.Value))
+		return apperr.Invalid(field, "field %q must be %s, not %s", field, jsonKind(typ.Type), article(typ.Value))
 	case strings.HasPrefix(msg, `json: unknown field "`):
 		name := strings.TrimSuffix(strings.TrimPrefix(msg, `json: unknown field "`), `"`)
 		var doc any
@@ -118,10 +123,11 @@ func decodeError(err error, t reflect.Type, body []byte) error {
 }
 
 // jsonPath removes the Go names of embedded structs that the decoder puts
-// in a field path ("Patch.severity" → "severity").
-func jsonPath(t reflect.Type, field string) string {
+// in a field path ("Patch.severity" → "severity"), and reports the type of
+// the field the path ends at.
+func jsonPath(t reflect.Type, field string) (string, reflect.Type) {
 	if field == "" {
-		return ""
+		return "", t
 	}
 	var out []string
 	for part := range strings.SplitSeq(field, ".") {
@@ -143,12 +149,14 @@ func jsonPath(t reflect.Type, field string) string {
 			}
 		}, false)
 		out = append(out, part)
-		if next == nil {
-			continue
+		if next != nil {
+			t = next
 		}
-		t = next
 	}
-	return strings.Join(out, ".")
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return strings.Join(out, "."), t
 }
 
 // position turns a byte offset into a 1-based line and column.
@@ -185,6 +193,18 @@ func jsonKind(t reflect.Type) string {
 		return "an object"
 	}
 	return "a " + t.Kind().String()
+}
+
+// plural turns "a string" into "strings", "an integer" into "integers".
+func plural(kind string) string {
+	switch kind {
+	case "true or false":
+		return "true or false"
+	case "a date-time string":
+		return "date-time strings"
+	}
+	_, noun, _ := strings.Cut(kind, " ")
+	return noun + "s"
 }
 
 // article turns the decoder's description of a value ("number", "number
