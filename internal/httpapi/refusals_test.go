@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/firebreak-hq/firebreak/internal/incident"
@@ -279,3 +281,33 @@ func TestInternalErrorsAreHidden(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// TestConcurrentWritesOfOneVersion: of several writes based on the same
+// version, exactly one wins and the others get 412 with the winner's state.
+func TestConcurrentWritesOfOneVersion(t *testing.T) {
+	eachDB(t, func(t *testing.T, e *env) {
+		inc := e.declare(t, e.ann, map[string]any{"title": "Race"})
+		const n = 6
+		statuses := make(chan int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				got := e.do(t, req{method: "PATCH", path: "/api/v1/incidents/" + inc.Ref, token: e.ann.token,
+					header: map[string]string{"If-Match": `"1"`}, body: map[string]any{"summary": fmt.Sprintf("writer %d", i)}})
+				statuses <- got.status
+			})
+		}
+		wg.Wait()
+		close(statuses)
+		count := map[int]int{}
+		for s := range statuses {
+			count[s]++
+		}
+		if count[200] != 1 || count[412] != n-1 {
+			t.Fatalf("statuses %v, want one 200 and %d 412", count, n-1)
+		}
+		if got := e.get(t, inc.Number); got.Version != 2 || e.timelineLen(t, inc.Number) != 2 {
+			t.Fatalf("after the race: version %d, %d events", got.Version, e.timelineLen(t, inc.Number))
+		}
+	})
+}
