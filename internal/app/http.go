@@ -24,7 +24,7 @@ func (a *App) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", m.handler())
-	mux.Handle("/api/v1/", httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Log: a.Log}))
+	mux.Handle("/api/v1/", httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Log: a.Log, BaseURL: a.Config.BaseURL}))
 	mux.Handle("/", web.New(web.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL}))
 
 	// Cross-origin browser writes are refused (CSRF) while same-origin pages,
