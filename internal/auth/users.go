@@ -259,6 +259,15 @@ const BootstrapPasswordLen = 20
 // at all, and returns its generated password once; only the hash is stored.
 // Otherwise it does nothing and created is false.
 func (s *Service) Bootstrap(ctx context.Context) (password string, created bool, err error) {
+	// Look before hashing: argon2id costs 64 MiB and ~100 ms, which every
+	// later start of an installed node would otherwise pay for nothing.
+	var existing int
+	if err := s.st.InTx(ctx, func(tx Tx) (err error) {
+		existing, err = tx.CountUsers(ctx)
+		return err
+	}); err != nil || existing > 0 {
+		return "", false, err
+	}
 	pw, err := RandomPassword(BootstrapPasswordLen)
 	if err != nil {
 		return "", false, apperr.Internal(err)
