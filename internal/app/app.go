@@ -40,9 +40,9 @@ type App struct {
 
 // Options adjust how New builds the node; the zero value is production.
 type Options struct {
-	Now          func() time.Time // the clock; default time.Now
-	JobPoll      time.Duration    // job-queue poll interval; default 1s
-	WebhookHTTP  *http.Client     // client for outgoing webhooks; default a 10 s timeout client
+	Now         func() time.Time // the clock; default time.Now
+	JobPoll     time.Duration    // job-queue poll interval; default 1s
+	WebhookHTTP *http.Client     // client for outgoing webhooks; default a 10 s timeout client
 }
 
 // New builds a node from cfg: it opens and migrates the database and wires

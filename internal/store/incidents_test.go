@@ -40,7 +40,9 @@ func (everyone) Person(_ context.Context, id int64) (incident.Person, error) {
 
 type allServices struct{}
 
-func (allServices) ServiceExists(_ context.Context, name string) (bool, error) { return name != "nope", nil }
+func (allServices) ServiceExists(_ context.Context, name string) (bool, error) {
+	return name != "nope", nil
+}
 
 // fixedClock ticks one second per reading, so timestamps are predictable.
 type fixedClock struct {

@@ -10,7 +10,10 @@ import (
 // handlerFunc is a page handler that may fail; fail shows the failure.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
-// statusOf maps an error code to its HTTP status.
+// statusOf maps an error code to the status of the page that shows it. It
+// differs from the API's mapping on purpose: a refused form is 422 (the page
+// re-renders with the message), and a stale write is 409 because pages send
+// their version as a form field, not as an If-Match precondition.
 func statusOf(code apperr.Code) int {
 	switch code {
 	case apperr.CodeInvalid:
