@@ -2,8 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -13,6 +11,7 @@ import (
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/httpapi"
+	"github.com/firebreak-hq/firebreak/internal/requestid"
 	"github.com/firebreak-hq/firebreak/internal/web"
 )
 
@@ -25,17 +24,18 @@ func (a *App) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", m.handler())
 	mux.Handle("/api/v1/", httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Log: a.Log, BaseURL: a.Config.BaseURL}))
-	mux.Handle("/", web.New(web.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL}))
-
 	// Cross-origin browser writes are refused (CSRF) while same-origin pages,
-	// the CLI and curl, which send no Sec-Fetch-Site/Origin, pass.
-	csrf := http.NewCrossOriginProtection()
-	var h http.Handler = csrf.Handler(mux)
+	// the CLI and curl, which send no Sec-Fetch-Site/Origin, pass. The API
+	// applies the same protection itself, answering with problem JSON.
+	ui := web.New(web.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL})
+	mux.Handle("/", http.NewCrossOriginProtection().Handler(ui))
+
+	var h http.Handler = mux
 	h = securityHeaders(strings.HasPrefix(a.Config.BaseURL, "https://"), h)
 	h = m.instrument(mux, h)
 	h = a.recoverPanics(h)
 	h = a.accessLog(h)
-	return requestID(h)
+	return requestid.Middleware(h)
 }
 
 // healthz answers while the process runs.
@@ -59,31 +59,6 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(checks)
-}
-
-type ctxKey int
-
-const requestIDKey ctxKey = 0
-
-// RequestID returns the id of the request being served, for log lines.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey).(string)
-	return id
-}
-
-// requestID gives every request an id (the caller's X-Request-Id when it
-// looks sane), echoed in the response so a user can quote it.
-func requestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get("X-Request-Id")
-		if id == "" || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
-			b := make([]byte, 8)
-			_, _ = rand.Read(b)
-			id = hex.EncodeToString(b)
-		}
-		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey, id)))
-	})
 }
 
 // statusRecorder remembers the status code written, for logs and metrics.
@@ -130,7 +105,7 @@ func (a *App) accessLog(next http.Handler) http.Handler {
 			level = slog.LevelError
 		}
 		a.Log.LogAttrs(r.Context(), level, "request",
-			slog.String("request_id", RequestID(r.Context())),
+			slog.String("request_id", requestid.From(r.Context())),
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.Int("status", rec.code()),
@@ -149,11 +124,11 @@ func (a *App) recoverPanics(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				a.Log.Error("panic", "request_id", RequestID(r.Context()), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				a.Log.Error("panic", "request_id", requestid.From(r.Context()), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 				w.Header().Set("Content-Type", "application/problem+json")
 				w.WriteHeader(http.StatusInternalServerError)
 				_ = json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": "Internal Server Error", "status": 500,
-					"detail": "internal error; quote request id " + RequestID(r.Context())})
+					"detail": "internal error; quote request id " + requestid.From(r.Context())})
 			}
 		}()
 		next.ServeHTTP(w, r)

@@ -2,18 +2,16 @@ package httpapi
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"runtime/debug"
-	"slices"
 	"strings"
 
 	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/apperr"
+	"github.com/firebreak-hq/firebreak/internal/requestid"
 )
 
 // handlerFunc is a route's handler: it writes a success answer itself and
@@ -54,7 +52,7 @@ func (s *server) handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, apperr.Forbidden("cross-origin request refused: call the API from the same origin, or with an API token and without browser cookies"))
 	}))
-	return s.withRequestID(s.recoverer(cop.Handler(mux)))
+	return requestid.Middleware(s.recoverer(cop.Handler(mux)))
 }
 
 // wrap authenticates (when the route needs it) and runs the handler.
@@ -143,43 +141,8 @@ func (s *server) fallback(mux *http.ServeMux) http.Handler {
 	})
 }
 
-type requestIDKey struct{}
-
 // requestID returns the id of the request in ctx.
-func requestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
-
-// withRequestID gives every request an id, quoted in problems and logs and
-// echoed in X-Request-Id. When the server's outer middleware already chose
-// one (it sets the response header before calling us), that id is kept so
-// the access log and the problem agree; otherwise a sane X-Request-Id from
-// the client is used, or a new one.
-func (s *server) withRequestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := w.Header().Get("X-Request-Id")
-		if id == "" {
-			id = r.Header.Get("X-Request-Id")
-		}
-		if !saneID(id) {
-			var b [8]byte
-			_, _ = rand.Read(b[:])
-			id = hex.EncodeToString(b[:])
-		}
-		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
-	})
-}
-
-func saneID(id string) bool {
-	if id == "" || len(id) > 64 {
-		return false
-	}
-	return !slices.ContainsFunc([]byte(id), func(c byte) bool {
-		return !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.')
-	})
-}
+func requestID(ctx context.Context) string { return requestid.From(ctx) }
 
 // recoverer turns a panic in a handler into a logged 500 problem.
 func (s *server) recoverer(next http.Handler) http.Handler {
