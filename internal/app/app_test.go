@@ -215,3 +215,32 @@ func TestServeCommandFirstStart(t *testing.T) {
 		t.Fatalf("second start printed a password again: %q", second)
 	}
 }
+
+// TestCrossOriginWritesAreRefused: a page on another site cannot make a
+// browser write with the user's cookies, in the UI or in the API.
+func TestCrossOriginWritesAreRefused(t *testing.T) {
+	s := apptest.Start(t)
+	for _, path := range []string{"/api/v1/incidents", "/incidents"} {
+		req, _ := http.NewRequest(http.MethodPost, s.URL+path, strings.NewReader(`{"title":"x"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+s.AdminToken)
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		req.Header.Set("Origin", "https://evil.example")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("%s: cross-origin write answered %d %s", path, resp.StatusCode, body)
+		}
+		if path == "/api/v1/incidents" && resp.Header.Get("Content-Type") != "application/problem+json" {
+			t.Fatalf("API refusal is not problem JSON: %s %s", resp.Header.Get("Content-Type"), body)
+		}
+	}
+	page, err := s.App.Incidents.List(s.AdminContext(), incident.Filter{})
+	if err != nil || len(page.Incidents) != 0 {
+		t.Fatalf("a refused write declared something: %+v %v", page, err)
+	}
+}
