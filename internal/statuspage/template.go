@@ -2,8 +2,11 @@ package statuspage
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/firebreak-hq/firebreak/internal/apperr"
 )
 
 // Template is the starting text of a public update in one status; admins
@@ -107,3 +110,37 @@ func (c Cadence) NextDue(severity string, last time.Time) (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// String encodes the cadence as "SEV1=30m,SEV2=1h".
+func (c Cadence) String() string {
+	keys := make([]string, 0, len(c))
+	for k := range c {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+"="+c[k].String())
+	}
+	return strings.Join(parts, ",")
+}
+
+// parseCadence reads what Cadence.String wrote.
+func parseCadence(v string) (Cadence, error) {
+	c := Cadence{}
+	for p := range strings.SplitSeq(v, ",") {
+		k, d, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if !ok {
+			continue
+		}
+		dur, err := time.ParseDuration(d)
+		if err != nil {
+			return nil, apperr.Invalid("cadence", "%q is not a duration like 30m", d)
+		}
+		c[k] = dur
+	}
+	return c, nil
+}
+
+// ParseCadence reads "SEV1=30m,SEV2=1h" (for the CLI and forms).
+func ParseCadence(v string) (Cadence, error) { return parseCadence(v) }
