@@ -1,0 +1,43 @@
+package detect
+
+// Side-effect jobs of the Detect stage. They carry only ids: the workers
+// re-read the group (and do nothing when it has moved on), so a job that
+// runs twice does no harm.
+
+// TriageNotifyJob tells the owner team of the service about a new triage item.
+type TriageNotifyJob struct {
+	GroupID int64 `json:"group_id"`
+}
+
+// Kind names the job for the queue.
+func (TriageNotifyJob) Kind() string { return "triage_notify" }
+
+// DeclareJob declares an incident for a group a declare rule routed.
+type DeclareJob struct {
+	GroupID  int64  `json:"group_id"`
+	Severity string `json:"severity,omitempty"`
+}
+
+// Kind names the job for the queue.
+func (DeclareJob) Kind() string { return "alert_group_declare" }
+
+// AttachJob puts a new alert of a group with an incident on that incident's timeline.
+type AttachJob struct {
+	GroupID int64 `json:"group_id"`
+	AlertID int64 `json:"alert_id"`
+}
+
+// Kind names the job for the queue.
+func (AttachJob) Kind() string { return "alert_attach" }
+
+// GroupResolvedJob records on the incident's timeline that every alert of
+// its group resolved, proposing (never doing) to resolve the incident.
+type GroupResolvedJob struct {
+	GroupID int64 `json:"group_id"`
+}
+
+// Kind names the job for the queue.
+func (GroupResolvedJob) Kind() string { return "alert_group_resolved" }
+
+// TriageTopic is the live-update topic of the triage queue and alert lists.
+const TriageTopic = "triage"
