@@ -30,12 +30,12 @@ type atomEntry struct {
 }
 
 type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Lang    string      `xml:"xml:lang,attr"`
-	ID      string      `xml:"id"`
-	Links   []atomLink  `xml:"link"`
-	Title   string      `xml:"title"`
-	Updated string      `xml:"updated"`
+	XMLName xml.Name   `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string     `xml:"xml:lang,attr"`
+	ID      string     `xml:"id"`
+	Links   []atomLink `xml:"link"`
+	Title   string     `xml:"title"`
+	Updated string     `xml:"updated"`
 	Author  struct {
 		Name string `xml:"name"`
 	} `xml:"author"`
@@ -95,7 +95,7 @@ func (v *view) feeds() (atom, rss []byte, err error) {
 	tag := "tag:" + host + ",2026:"
 	af := atomFeed{Lang: "en", ID: tag + "/" + v.page.Slug + "/history", Title: v.page.Name + " status - incident history",
 		Updated: v.updatedAt.UTC().Format(time.RFC3339),
-		Links: []atomLink{{Rel: "alternate", Type: "text/html", Href: v.url}, {Rel: "self", Type: "application/atom+xml", Href: v.url + "/history.atom"}}}
+		Links:   []atomLink{{Rel: "alternate", Type: "text/html", Href: v.url}, {Rel: "self", Type: "application/atom+xml", Href: v.url + "/history.atom"}}}
 	af.Author.Name = v.page.Name
 	rf := rssFeed{Version: "2.0"}
 	rf.Channel.Title, rf.Channel.Link = v.page.Name+" status - incident history", v.url

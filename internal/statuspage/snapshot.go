@@ -173,12 +173,12 @@ func BuildSite(d *Data, p Page, now time.Time, url, root string, days int) (*Sit
 	}
 	comps := v.apiComponents()
 	docs := map[string]any{
-		"api/v2/summary.json":                        APISummary{page, comps, nonNil(open), nonNilM(append(slicesClone(active), upcoming...)), status},
-		"api/v2/status.json":                         APIStatusDoc{page, status},
-		"api/v2/components.json":                     APIComponents{page, comps},
-		"api/v2/incidents.json":                      APIIncidents{page, nonNil(all)},
-		"api/v2/incidents/unresolved.json":           APIIncidents{page, nonNil(open)},
-		"api/v2/scheduled-maintenances.json":         APIMaintenances{page, nonNilM(maint)},
+		"api/v2/summary.json":                         APISummary{page, comps, nonNil(open), nonNilM(append(slicesClone(active), upcoming...)), status},
+		"api/v2/status.json":                          APIStatusDoc{page, status},
+		"api/v2/components.json":                      APIComponents{page, comps},
+		"api/v2/incidents.json":                       APIIncidents{page, nonNil(all)},
+		"api/v2/incidents/unresolved.json":            APIIncidents{page, nonNil(open)},
+		"api/v2/scheduled-maintenances.json":          APIMaintenances{page, nonNilM(maint)},
 		"api/v2/scheduled-maintenances/upcoming.json": APIMaintenances{page, nonNilM(upcoming)},
 		"api/v2/scheduled-maintenances/active.json":   APIMaintenances{page, nonNilM(active)},
 	}
