@@ -47,7 +47,7 @@ type Accepted struct {
 	ReceivedAt    time.Time
 	Body          []byte
 	Events        []Routed
-	Ping          bool // a heartbeat ping: only the integration's last-seen time changes
+	Ping          bool // a heartbeat ping: no body is kept; its events resolve a missed-heartbeat alert
 }
 
 // AlertFilter selects alerts for a list.

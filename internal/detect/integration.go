@@ -43,8 +43,8 @@ type Integration struct {
 
 // Config holds the per-kind settings of an integration.
 type Config struct {
-	Mapping       *Mapping `json:"mapping,omitempty"`        // webhook: how the payload maps to an alert
-	GrafanaSecret string   `json:"grafana_secret,omitempty"` // grafana: HMAC secret; empty: no signature required
+	Mapping       *Mapping `json:"mapping,omitempty"`         // webhook: how the payload maps to an alert
+	GrafanaSecret string   `json:"grafana_secret,omitempty"`  // grafana: HMAC secret; empty: no signature required
 	RatePerSecond float64  `json:"rate_per_second,omitempty"` // per-key rate limit; 0: the server default
 }
 
@@ -118,7 +118,7 @@ func (in *Integration) HeartbeatMissed(now time.Time) bool {
 func (in *Integration) HeartbeatEvent(act Action, now time.Time) Event {
 	e := Event{
 		DedupKey: "heartbeat", Action: act, Severity: SevCritical, Source: "firebreak",
-		Title:    "Heartbeat missed: " + in.Name,
+		Title: "Heartbeat missed: " + in.Name,
 		Description: "No ping received for more than " + itoa(in.HeartbeatMinutes) +
 			" minutes. The sender, or the path from it to Firebreak, may be down.",
 		GroupKey: "heartbeat:" + in.Name,

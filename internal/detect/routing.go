@@ -107,3 +107,7 @@ func (r *Router) Route(e Event, in *Integration) Routed {
 	}
 	return out
 }
+
+func invalidRule(i int, field, format string, args ...any) error {
+	return apperr.Invalid("rules["+itoa(i)+"]."+field, format, args...)
+}

@@ -201,3 +201,9 @@ func (a *Alerts) CountEvents(ctx context.Context) (int64, error) {
 	err := a.s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM alert_events`).Scan(&n)
 	return n, mapErr(err)
 }
+
+// TriageHook is notice.Hooks: the hook of the team owning a service.
+func (a *Alerts) TriageHook(ctx context.Context, serviceID int64) (string, string, error) {
+	h, err := a.TriageHookOfService(ctx, serviceID)
+	return h.URL, h.Secret, err
+}

@@ -29,12 +29,11 @@ func (a *Alerts) Ingest(ctx context.Context, batch []detect.Accepted) error {
 			if _, err := tx.tx.ExecContext(ctx, `UPDATE integrations SET last_seen_at = $1 WHERE id = $2`, now, acc.IntegrationID); err != nil {
 				return mapErr(err)
 			}
-			if acc.Ping {
-				continue
-			}
-			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO alert_events (integration_id, received_at, body) VALUES ($1, $2, $3)`,
-				acc.IntegrationID, now, acc.Body); err != nil {
-				return mapErr(err)
+			if !acc.Ping { // a heartbeat ping has no body worth keeping
+				if _, err := tx.tx.ExecContext(ctx, `INSERT INTO alert_events (integration_id, received_at, body) VALUES ($1, $2, $3)`,
+					acc.IntegrationID, now, acc.Body); err != nil {
+					return mapErr(err)
+				}
 			}
 			for j := range acc.Events {
 				c, err := a.apply(ctx, tx, acc.IntegrationID, &acc.Events[j], now)
