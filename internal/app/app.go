@@ -33,6 +33,7 @@ type App struct {
 	Incidents *incident.Service
 	Auth      *auth.Service
 	Catalog   *catalog.Catalog
+	Detect    *Detect
 	Now       func() time.Time
 
 	handler http.Handler
@@ -85,6 +86,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	deliverer := webhook.New(targets, incidents, opts.WebhookHTTP)
 	reg := jobs.NewRegistry()
 	jobs.Handle(reg, deliverer.Deliver)
+	a.registerDetectJobs(reg, opts.WebhookHTTP)
 	q, err := jobs.Open(a.Store.DB(), a.Store.Dialect() == store.Postgres, reg, jobs.Options{PollInterval: opts.JobPoll, Log: a.Log})
 	if err != nil {
 		return err
@@ -99,6 +101,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		scale = append(scale, incident.Severity{Name: s.Name, Description: s.Description})
 	}
 	a.Incidents = incident.NewService(a.Store.Incidents(q), a.Auth, a.Catalog, scale, a.Now, incident.AllowClose)
+	a.buildDetect(q)
 	a.handler = a.routes()
 	return nil
 }
@@ -118,6 +121,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if a.Store.Dialect() == store.Postgres {
 		go live.ListenPostgres(runCtx, a.Config.DatabaseURL, store.LiveChannel, a.Hub, a.Log)
 	}
+	go a.detectLoop(runCtx)
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -138,6 +142,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 	defer cancel()
 	err := srv.Shutdown(shutdownCtx)
+	a.Detect.Pipeline.Stop() // after the HTTP server: commit what was accepted
 	err = errors.Join(err, a.Queue.Stop(shutdownCtx))
 	stopBackground()
 	err = errors.Join(err, a.Store.Close())
@@ -149,7 +154,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 }
 
 // Close releases the node's resources when it was built but never served.
-func (a *App) Close() error { return a.Store.Close() }
+func (a *App) Close() error {
+	a.Detect.Pipeline.Stop()
+	return a.Store.Close()
+}
 
 func newLogger(cfg config.LogConfig, out io.Writer) *slog.Logger {
 	var level slog.Level

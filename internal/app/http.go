@@ -23,7 +23,8 @@ func (a *App) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", a.healthz)
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", m.handler())
-	mux.Handle("/api/v1/", httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Log: a.Log, BaseURL: a.Config.BaseURL}))
+	a.mountDetect(mux) // the senders' endpoints: /integrations/…, /v2/enqueue, /v2/alerts
+	mux.Handle("/api/v1/", httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Log: a.Log, BaseURL: a.Config.BaseURL}))
 	// Cross-origin browser writes are refused (CSRF) while same-origin pages,
 	// the CLI and curl, which send no Sec-Fetch-Site/Origin, pass. The API
 	// applies the same protection itself, answering with problem JSON.
@@ -107,7 +108,7 @@ func (a *App) accessLog(next http.Handler) http.Handler {
 		a.Log.LogAttrs(r.Context(), level, "request",
 			slog.String("request_id", requestid.From(r.Context())),
 			slog.String("method", r.Method),
-			slog.String("path", r.URL.Path),
+			slog.String("path", redactKey(r.URL.Path)),
 			slog.Int("status", rec.code()),
 			slog.Int64("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)),

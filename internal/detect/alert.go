@@ -24,7 +24,7 @@ type Alert struct {
 	Severity      string            `json:"severity"`
 	Source        string            `json:"source"`
 	Labels        map[string]string `json:"labels"`
-	Links         []Link            `json:"links"`
+	Links         []AlertLink       `json:"links"`
 	EventCount    int64             `json:"event_count"`
 	FirstSeen     time.Time         `json:"first_seen"`
 	LastSeen      time.Time         `json:"last_seen"`

@@ -123,12 +123,12 @@ func firstOf(vals ...string) string {
 
 // appendLink keeps only http(s) links, so a sender cannot plant a
 // javascript: URL that the UI would render as a link.
-func appendLink(links []Link, text, url string) []Link {
+func appendLink(links []AlertLink, text, url string) []AlertLink {
 	url = strings.TrimSpace(url)
 	if !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
 		return links
 	}
-	return append(links, Link{Text: text, URL: url})
+	return append(links, AlertLink{Text: text, URL: url})
 }
 
 func itoa(i int) string {

@@ -37,8 +37,8 @@ const (
 // Severities lists the alert severities, most severe first.
 var Severities = []string{SevCritical, SevError, SevWarning, SevInfo}
 
-// Link is a URL that came with an alert (runbook, dashboard, source).
-type Link struct {
+// AlertLink is a URL that came with an alert (runbook, dashboard, source).
+type AlertLink struct {
 	Text string `json:"text"`
 	URL  string `json:"url"`
 }
@@ -54,7 +54,7 @@ type Event struct {
 	Source      string            `json:"source"`
 	GroupKey    string            `json:"group_key"` // alerts with the same group key (within a service) form one alert group
 	Labels      map[string]string `json:"labels"`
-	Links       []Link            `json:"links"`
+	Links       []AlertLink       `json:"links"`
 	At          time.Time         `json:"at"` // when the sender says it happened; zero: when received
 }
 

@@ -29,20 +29,20 @@ var Kinds = []Kind{KindAlertmanager, KindGrafana, KindPagerDuty, KindOpsgenie, K
 // Integration is one configured sender: its events belong to a service, and
 // it authenticates with its own key (stored only as a hash).
 type Integration struct {
-	ID               int64      `json:"id"`
-	Name             string     `json:"name"`
-	Kind             Kind       `json:"kind"`
-	ServiceID        int64      `json:"service_id"`
-	Service          string     `json:"service"` // the service's name, filled on read
-	KeyHint          string     `json:"key_hint"`
-	Config           Config     `json:"config"`
-	HeartbeatMinutes int        `json:"heartbeat_minutes,omitempty"` // expect a ping at least this often (0: no heartbeat)
-	LastSeenAt       *time.Time `json:"last_seen_at,omitempty"`
-	CreatedAt        time.Time  `json:"created_at"`
+	ID               int64             `json:"id"`
+	Name             string            `json:"name"`
+	Kind             Kind              `json:"kind"`
+	ServiceID        int64             `json:"service_id"`
+	Service          string            `json:"service"` // the service's name, filled on read
+	KeyHint          string            `json:"key_hint"`
+	Config           IntegrationConfig `json:"config"`
+	HeartbeatMinutes int               `json:"heartbeat_minutes,omitempty"` // expect a ping at least this often (0: no heartbeat)
+	LastSeenAt       *time.Time        `json:"last_seen_at,omitempty"`
+	CreatedAt        time.Time         `json:"created_at"`
 }
 
-// Config holds the per-kind settings of an integration.
-type Config struct {
+// IntegrationConfig holds the per-kind settings of an integration.
+type IntegrationConfig struct {
 	Mapping       *Mapping `json:"mapping,omitempty"`         // webhook: how the payload maps to an alert
 	GrafanaSecret string   `json:"grafana_secret,omitempty"`  // grafana: HMAC secret; empty: no signature required
 	RatePerSecond float64  `json:"rate_per_second,omitempty"` // per-key rate limit; 0: the server default

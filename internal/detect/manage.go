@@ -5,15 +5,16 @@ import (
 	"strings"
 
 	"github.com/firebreak-hq/firebreak/internal/access"
+	"github.com/firebreak-hq/firebreak/internal/apperr"
 )
 
 // NewIntegration is what an admin gives to create an integration.
 type NewIntegration struct {
-	Name             string `json:"name"`
-	Kind             Kind   `json:"kind"`
-	ServiceID        int64  `json:"service_id"`
-	Config           Config `json:"config"`
-	HeartbeatMinutes int    `json:"heartbeat_minutes,omitempty"`
+	Name             string            `json:"name"`
+	Kind             Kind              `json:"kind"`
+	ServiceID        int64             `json:"service_id"`
+	Config           IntegrationConfig `json:"config"`
+	HeartbeatMinutes int               `json:"heartbeat_minutes,omitempty"`
 }
 
 // CreatedIntegration carries the key, shown once: only its hash is kept.
@@ -131,4 +132,17 @@ func (s *Service) SetRules(ctx context.Context, rules []Rule) ([]Rule, error) {
 	}
 	s.changed()
 	return s.store.Rules(ctx)
+}
+
+// SetTriageHook sets where a team hears about new triage items of the
+// services it owns (until on-call paging exists); an empty URL removes it.
+func (s *Service) SetTriageHook(ctx context.Context, teamID int64, url, secret string) error {
+	if _, err := actor(ctx, access.Admin); err != nil {
+		return err
+	}
+	url = strings.TrimSpace(url)
+	if url != "" && !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
+		return apperr.Invalid("url", "url must start with https:// or http://")
+	}
+	return s.store.SetTriageHook(ctx, teamID, url, secret)
 }

@@ -28,6 +28,8 @@ type Store interface {
 	DeleteIntegration(ctx context.Context, id int64) error
 	Rules(ctx context.Context) ([]Rule, error)
 	ReplaceRules(ctx context.Context, rules []Rule) error
+	// SetTriageHook sets (empty url: removes) the webhook a team hears new triage items on.
+	SetTriageHook(ctx context.Context, teamID int64, url, secret string) error
 }
 
 // Incidents is the part of incident.Service that triage uses: every
@@ -168,8 +170,8 @@ func (s *Service) GroupsOfIncident(ctx context.Context, number int64) ([]Group, 
 	return s.store.GroupsOfIncident(ctx, number)
 }
 
-// DeclareInput lets the First Responder correct what the alerts prefill.
-type DeclareInput struct {
+// DeclareOptions lets the First Responder correct what the alerts prefill.
+type DeclareOptions struct {
 	Title    string `json:"title,omitempty"`    // default: the group's title
 	Severity string `json:"severity,omitempty"` // default: from the most severe alert
 	Summary  string `json:"summary,omitempty"`
@@ -179,7 +181,7 @@ type DeclareInput struct {
 // (the declarer becomes its First Responder) and links the group to it.
 // The item is claimed first, so two responders declaring at once make one
 // incident: the second is told the item is no longer in the queue.
-func (s *Service) Declare(ctx context.Context, id int64, in DeclareInput) (*incident.Incident, error) {
+func (s *Service) Declare(ctx context.Context, id int64, in DeclareOptions) (*incident.Incident, error) {
 	a, err := actor(ctx, access.Responder)
 	if err != nil {
 		return nil, err
@@ -212,7 +214,7 @@ func (s *Service) Declare(ctx context.Context, id int64, in DeclareInput) (*inci
 	return inc, nil
 }
 
-func (s *Service) declare(ctx context.Context, g Group, in DeclareInput) (*incident.Incident, error) {
+func (s *Service) declare(ctx context.Context, g Group, in DeclareOptions) (*incident.Incident, error) {
 	if in.Title == "" {
 		in.Title = g.Title
 	}

@@ -112,11 +112,11 @@ func TestTriageDeclare(t *testing.T) {
 		if err != nil || len(q) != 1 || len(q[0].Alerts) != 2 {
 			t.Fatalf("queue %+v %v", q, err)
 		}
-		if _, err := w.triage.Declare(as(viewer), id, detect.DeclareInput{}); !apperr.Is(err, apperr.CodeForbidden) {
+		if _, err := w.triage.Declare(as(viewer), id, detect.DeclareOptions{}); !apperr.Is(err, apperr.CodeForbidden) {
 			t.Fatalf("viewer declared: %v", err)
 		}
 
-		inc, err := w.triage.Declare(as(responder), id, detect.DeclareInput{})
+		inc, err := w.triage.Declare(as(responder), id, detect.DeclareOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -140,7 +140,7 @@ func TestTriageDeclare(t *testing.T) {
 			t.Fatalf("linked %+v", linked)
 		}
 		// Declaring again is refused: one item, one incident.
-		if _, err := w.triage.Declare(as(responder), id, detect.DeclareInput{}); !apperr.Is(err, apperr.CodeConflict) {
+		if _, err := w.triage.Declare(as(responder), id, detect.DeclareOptions{}); !apperr.Is(err, apperr.CodeConflict) {
 			t.Fatalf("second declare: %v", err)
 		}
 	})
@@ -149,7 +149,7 @@ func TestTriageDeclare(t *testing.T) {
 func TestTriageDeclareFailureReturnsItemToQueue(t *testing.T) {
 	eachStore(t, func(t *testing.T, w *world) {
 		id := w.fire(t, trigger("a", detect.SevError))
-		if _, err := w.triage.Declare(as(responder), id, detect.DeclareInput{Severity: "SEV9"}); !apperr.Is(err, apperr.CodeInvalid) {
+		if _, err := w.triage.Declare(as(responder), id, detect.DeclareOptions{Severity: "SEV9"}); !apperr.Is(err, apperr.CodeInvalid) {
 			t.Fatalf("bad severity: %v", err)
 		}
 		if q, _ := w.triage.Queue(as(viewer)); len(q) != 1 || q[0].Triage != detect.TriagePending {

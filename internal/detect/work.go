@@ -53,7 +53,7 @@ func (s *Service) WorkDeclare(ctx context.Context, job DeclareJob, attempt int) 
 	if g.Triage != TriagePending {
 		return nil
 	}
-	_, err = s.Declare(ctx, g.ID, DeclareInput{Severity: job.Severity})
+	_, err = s.Declare(ctx, g.ID, DeclareOptions{Severity: job.Severity})
 	if apperr.Is(err, apperr.CodeConflict) {
 		return nil // someone decided first
 	}

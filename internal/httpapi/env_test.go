@@ -17,6 +17,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/auth"
 	"github.com/firebreak-hq/firebreak/internal/catalog"
+	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/httpapi"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/store"
@@ -43,6 +44,7 @@ type env struct {
 	auth  *auth.Service
 	cat   *catalog.Catalog
 	inc   *incident.Service
+	tri   *detect.Service
 	log   *lockedBuffer
 
 	admin, ann, bob, vic person // admin; responders ann and bob; viewer vic
@@ -75,8 +77,9 @@ func newEnv(t testing.TB, db string) *env {
 	e.auth = auth.NewService(st.Auth(), time.Now)
 	e.cat = catalog.NewCatalog(st.Catalog(), time.Now)
 	e.inc = incident.NewService(st.Incidents(nil), e.auth, e.cat, incident.DefaultScale, time.Now, nil)
+	e.tri = detect.NewService(st.Alerts(nil), e.inc, incident.DefaultScale.Names(), nil, time.Now, nil)
 	logger := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Incidents: e.inc, Auth: e.auth, Catalog: e.cat, Log: logger}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Incidents: e.inc, Auth: e.auth, Catalog: e.cat, Triage: e.tri, Log: logger}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
 

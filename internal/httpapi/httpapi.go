@@ -13,6 +13,7 @@ import (
 
 	"github.com/firebreak-hq/firebreak/internal/auth"
 	"github.com/firebreak-hq/firebreak/internal/catalog"
+	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 )
 
@@ -24,6 +25,7 @@ type Deps struct {
 	Incidents *incident.Service
 	Auth      *auth.Service
 	Catalog   *catalog.Catalog
+	Triage    *detect.Service
 	Log       *slog.Logger
 	// BaseURL (optional) is the public URL of the server, e.g.
 	// https://firebreak.example.com. It decides the name and Secure flag of
@@ -37,6 +39,7 @@ type server struct {
 	inc     *incident.Service
 	auth    *auth.Service
 	catalog *catalog.Catalog
+	triage  *detect.Service
 	log     *slog.Logger
 	baseURL string
 	login   *ipLimiter
@@ -54,6 +57,7 @@ func New(d Deps) http.Handler {
 		inc:     d.Incidents,
 		auth:    d.Auth,
 		catalog: d.Catalog,
+		triage:  d.Triage,
 		log:     d.Log,
 		baseURL: d.BaseURL,
 		login:   newIPLimiter(loginRate, loginBurst),

@@ -48,8 +48,9 @@ func mustOpenAPI() []byte {
 func OpenAPI() (map[string]any, error) {
 	g := &schemaGen{components: obj{}, names: map[reflect.Type]string{}}
 	paths := obj{}
-	for _, pattern := range slices.Sorted(mapKeys(operations)) {
-		o := operations[pattern]
+	ops := allOperations()
+	for _, pattern := range slices.Sorted(mapKeys(ops)) {
+		o := ops[pattern]
 		method, path, ok := strings.Cut(pattern, " ")
 		if !ok {
 			return nil, fmt.Errorf("operation %q: pattern has no method", pattern)
@@ -90,6 +91,7 @@ func OpenAPI() (map[string]any, error) {
 			{"name": "people", "description": "Users and signing in."},
 			{"name": "catalog", "description": "Teams and the services they own."},
 			{"name": "tokens", "description": "API tokens."},
+			{"name": "detect", "description": "The triage queue, alerts and alert groups, integrations (senders' keys) and routing rules."},
 			{"name": "admin", "description": "The audit log."},
 			{"name": "meta", "description": "This document."},
 		},

@@ -209,6 +209,31 @@ func TestTourOfEveryRoute(t *testing.T) {
 		step(req{method: "POST", path: ref + "/stage", token: ann, body: map[string]any{"stage": "resolved", "reason": "pods healthy"}}, 200)
 		step(req{method: "GET", path: ref + "/timeline", token: ann}, 200)
 
+		// Detect: an integration, alerts (written as the ingest path does), the triage queue.
+		intg := step(req{method: "POST", path: "/api/v1/integrations", token: adm, body: map[string]any{"name": "prom", "kind": "alertmanager", "service_id": svc["id"]}}, 201)
+		intgPath := fmt.Sprintf("/api/v1/integrations/%v", intg["id"])
+		step(req{method: "GET", path: "/api/v1/integrations", token: ann}, 200)
+		step(req{method: "GET", path: intgPath, token: ann}, 200)
+		step(req{method: "POST", path: "/api/v1/integrations/test-mapping", token: ann, body: map[string]any{
+			"mapping": map[string]any{"title": "payload.t", "dedup_key": "payload.id"}, "payload": map[string]any{"t": "x", "id": "1"}}}, 200)
+		step(req{method: "PUT", path: "/api/v1/routing-rules", token: adm, body: map[string]any{"rules": []map[string]any{
+			{"name": "quiet", "condition": `labels["env"] == "test"`, "action": "suppress"}}}}, 200)
+		step(req{method: "GET", path: "/api/v1/routing-rules", token: ann}, 200)
+		step(req{method: "PUT", path: teamPath + "/triage-hook", token: adm, body: map[string]any{"url": "https://hooks.example.com/core", "secret": "s"}}, 204)
+		items := e.fireAlerts(t, intg["id"], svc["id"], "g1", "g2", "g3")
+		queue := step(req{method: "GET", path: "/api/v1/triage", token: ann}, 200)
+		if got := len(queue["items"].([]any)); got != 3 {
+			t.Fatalf("triage queue has %d items, want 3", got)
+		}
+		step(req{method: "GET", path: "/api/v1/alert-groups?triage=pending&open=true", token: ann}, 200)
+		step(req{method: "GET", path: fmt.Sprintf("/api/v1/alert-groups/%d", items[0]), token: ann}, 200)
+		alerts := step(req{method: "GET", path: "/api/v1/alerts?status=firing&limit=10", token: ann}, 200)
+		step(req{method: "GET", path: fmt.Sprintf("/api/v1/alerts/%v", alerts["alerts"].([]any)[0].(map[string]any)["id"]), token: ann}, 200)
+		declared := step(req{method: "POST", path: fmt.Sprintf("/api/v1/triage/%d/declare", items[0]), token: ann, body: map[string]any{"severity": "SEV2"}}, 201)
+		step(req{method: "POST", path: fmt.Sprintf("/api/v1/triage/%d/merge", items[1]), token: ann, body: map[string]any{"incident": declared["ref"]}}, 200)
+		step(req{method: "POST", path: fmt.Sprintf("/api/v1/triage/%d/dismiss", items[2]), token: ann, body: map[string]any{"reason": "duplicate", "note": "same as g1"}}, 200)
+		step(req{method: "DELETE", path: intgPath, token: adm}, 204)
+
 		u := step(req{method: "POST", path: "/api/v1/users", token: adm, body: map[string]any{"handle": "dan", "email": "dan@example.com", "level": "viewer"}}, 201)
 		userPath := fmt.Sprintf("/api/v1/users/%v", u["id"])
 		step(req{method: "GET", path: "/api/v1/users", token: ann}, 200)

@@ -43,6 +43,24 @@ func (s *server) routes() []route {
 		{"PATCH /api/v1/services/{id}", signedIn, s.patchService},
 		{"DELETE /api/v1/services/{id}", signedIn, s.deleteService},
 
+		// Detect: the triage queue, alerts, integrations and routing rules.
+		{"GET /api/v1/triage", signedIn, s.getTriage},
+		{"POST /api/v1/triage/{id}/declare", signedIn, s.postDeclareTriage},
+		{"POST /api/v1/triage/{id}/dismiss", signedIn, s.postDismissTriage},
+		{"POST /api/v1/triage/{id}/merge", signedIn, s.postMergeTriage},
+		{"GET /api/v1/alert-groups", signedIn, s.listAlertGroups},
+		{"GET /api/v1/alert-groups/{id}", signedIn, s.getAlertGroup},
+		{"GET /api/v1/alerts", signedIn, s.listAlerts},
+		{"GET /api/v1/alerts/{id}", signedIn, s.getAlert},
+		{"GET /api/v1/integrations", signedIn, s.listIntegrations},
+		{"POST /api/v1/integrations", signedIn, s.postIntegration},
+		{"POST /api/v1/integrations/test-mapping", signedIn, s.postTestMapping},
+		{"GET /api/v1/integrations/{id}", signedIn, s.getIntegration},
+		{"DELETE /api/v1/integrations/{id}", signedIn, s.deleteIntegration},
+		{"GET /api/v1/routing-rules", signedIn, s.getRules},
+		{"PUT /api/v1/routing-rules", signedIn, s.putRules},
+		{"PUT /api/v1/teams/{id}/triage-hook", signedIn, s.putTriageHook},
+
 		// API tokens and the audit log.
 		{"GET /api/v1/tokens", signedIn, s.listTokens},
 		{"POST /api/v1/tokens", signedIn, s.postToken},

@@ -160,7 +160,8 @@ type TriageHook struct {
 }
 
 // SetTriageHook sets (or, with an empty URL, removes) a team's hook.
-func (a *Alerts) SetTriageHook(ctx context.Context, h TriageHook) error {
+func (a *Alerts) SetTriageHook(ctx context.Context, teamID int64, url, secret string) error {
+	h := TriageHook{TeamID: teamID, URL: url, Secret: secret}
 	return a.s.InTx(ctx, func(tx *Tx) error {
 		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM team_triage_hooks WHERE team_id = $1`, h.TeamID); err != nil {
 			return mapErr(err)

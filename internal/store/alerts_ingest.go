@@ -89,9 +89,9 @@ func (a *Alerts) apply(ctx context.Context, tx *Tx, integrationID int64, r *dete
 	return false, nil
 }
 
-func nonNilLinks(l []detect.Link) []detect.Link {
+func nonNilLinks(l []detect.AlertLink) []detect.AlertLink {
 	if l == nil {
-		return []detect.Link{}
+		return []detect.AlertLink{}
 	}
 	return l
 }

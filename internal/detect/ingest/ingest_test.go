@@ -395,7 +395,7 @@ func TestRateLimitPerIntegration(t *testing.T) {
 	pipe := ingest.NewPipeline(blockedStore{release: closed()}, ingest.PipelineOptions{})
 	pipe.Start()
 	defer pipe.Stop()
-	in := detect.Integration{ID: 1, Name: "am", Kind: detect.KindAlertmanager, ServiceID: 1, Config: detect.Config{RatePerSecond: 2}}
+	in := detect.Integration{ID: 1, Name: "am", Kind: detect.KindAlertmanager, ServiceID: 1, Config: detect.IntegrationConfig{RatePerSecond: 2}}
 	rcv := ingest.NewReceiver(pipe, oneIntegration{in, "k"}, time.Now, ingest.ReceiverOptions{})
 	srv := httptest.NewServer(rcv.Handler())
 	defer srv.Close()

@@ -185,3 +185,15 @@ func newID() string {
 	h := hex.EncodeToString(b)
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
+
+// Raise submits an event Firebreak makes itself for an integration (a
+// missed heartbeat), through the same routing and durable path as a sender's.
+func (r *Receiver) Raise(ctx context.Context, in detect.Integration, e detect.Event) error {
+	rt, err := r.routerFor(ctx)
+	if err != nil {
+		return err
+	}
+	acc := detect.Accepted{IntegrationID: in.ID, ReceivedAt: r.now().UTC(), Body: []byte(`{"raised_by":"firebreak"}`),
+		Events: []detect.Routed{rt.Route(e, &in)}}
+	return r.pipe.Submit(ctx, acc)
+}

@@ -1,0 +1,107 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/firebreak-hq/firebreak/internal/detect"
+	"github.com/firebreak-hq/firebreak/internal/detect/ingest"
+	"github.com/firebreak-hq/firebreak/internal/detect/notice"
+	"github.com/firebreak-hq/firebreak/internal/jobs"
+	"github.com/firebreak-hq/firebreak/internal/store"
+)
+
+// Detect is the Detect stage of a node: the ingest pipeline, the receiver
+// of the senders' endpoints, and the triage service.
+type Detect struct {
+	Pipeline *ingest.Pipeline
+	Receiver *ingest.Receiver
+	Triage   *detect.Service
+}
+
+// eventRetention is how long raw alert payloads are kept.
+const eventRetention = 30 * 24 * time.Hour
+
+// registerDetectJobs registers the Detect stage's workers; they reach the
+// triage service through a, which is complete by the time jobs run.
+func (a *App) registerDetectJobs(reg *jobs.Registry, client *http.Client) {
+	sender := notice.New(a.Store.Alerts(nil), client, a.Config.BaseURL)
+	jobs.Handle(reg, func(ctx context.Context, j detect.TriageNotifyJob, n int) error {
+		return a.Detect.Triage.WorkTriageNotify(sender)(ctx, j, n)
+	})
+	jobs.Handle(reg, func(ctx context.Context, j detect.DeclareJob, n int) error {
+		return a.Detect.Triage.WorkDeclare(ctx, j, n)
+	})
+	jobs.Handle(reg, func(ctx context.Context, j detect.AttachJob, n int) error {
+		return a.Detect.Triage.WorkAttach(ctx, j, n)
+	})
+	jobs.Handle(reg, func(ctx context.Context, j detect.GroupResolvedJob, n int) error {
+		return a.Detect.Triage.WorkGroupResolved(ctx, j, n)
+	})
+}
+
+// buildDetect wires the pipeline, receiver and triage service.
+func (a *App) buildDetect(q *jobs.Queue) {
+	alerts := a.Store.Alerts(q)
+	committers := 1 // SQLite has one writer
+	if a.Store.Dialect() == store.Postgres {
+		committers = 4 // overlap the commits' fsyncs
+	}
+	pipe := ingest.NewPipeline(alerts, ingest.PipelineOptions{Committers: committers, Log: a.Log})
+	pipe.Start()
+	rcv := ingest.NewReceiver(pipe, alerts, a.Now, ingest.ReceiverOptions{Log: a.Log})
+	a.Detect = &Detect{Pipeline: pipe, Receiver: rcv,
+		Triage: detect.NewService(alerts, a.Incidents, a.Incidents.Scale().Names(), nil, a.Now, rcv.Forget)}
+}
+
+// mountDetect adds the senders' endpoints to the node's mux.
+func (a *App) mountDetect(mux *http.ServeMux) {
+	for pattern, h := range a.Detect.Receiver.Routes() {
+		mux.HandleFunc(pattern, h)
+	}
+}
+
+// detectLoop raises alerts for missed heartbeats and prunes old payloads,
+// once a minute until ctx ends. Every node may run it: a missed heartbeat
+// is one alert however often it is raised (its dedup key is fixed).
+func (a *App) detectLoop(ctx context.Context) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		now := a.Now()
+		missed, err := a.Detect.Triage.MissedHeartbeats(ctx, now)
+		if err != nil {
+			a.Log.Warn("heartbeat check failed", "error", err)
+		}
+		for _, in := range missed {
+			if err := a.Detect.Receiver.Raise(ctx, in, in.HeartbeatEvent(detect.Trigger, now)); err != nil {
+				a.Log.Warn("raise missed heartbeat", "integration", in.Name, "error", err)
+			}
+		}
+		if _, err := a.Store.Alerts(nil).PruneEvents(ctx, now.Add(-eventRetention)); err != nil {
+			a.Log.Warn("prune alert payloads", "error", err)
+		}
+	}
+}
+
+// redactKey hides the integration key in /integrations/{kind}/{key}… paths
+// before they are logged: the key is a credential.
+func redactKey(path string) string {
+	const prefix = "/integrations/"
+	if !strings.HasPrefix(path, prefix) {
+		return path
+	}
+	parts := strings.SplitN(path[len(prefix):], "/", 3)
+	if len(parts) < 2 || parts[1] == "" {
+		return path
+	}
+	parts[1] = "…"
+	return prefix + strings.Join(parts, "/")
+}
