@@ -44,6 +44,8 @@ type Root struct {
 	Team     TeamCmd     `cmd:"" help:"Manage teams."`
 	Service  ServiceCmd  `cmd:"" help:"Manage the service catalog."`
 	Token    TokenCmd    `cmd:"" help:"Manage API tokens."`
+	Triage   TriageCmd   `cmd:"" help:"Work the triage queue: declare an incident from alerts, or dismiss them."`
+	Alert    AlertCmd    `cmd:"" help:"Look at alerts and alert groups."`
 	Serve    ServeCmd    `cmd:"" help:"Run the Firebreak server."`
 	Migrate  MigrateCmd  `cmd:"" help:"Migrate the database to this version's schema and exit."`
 }
