@@ -20,6 +20,8 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/jobs"
 	"github.com/firebreak-hq/firebreak/internal/live"
 	"github.com/firebreak-hq/firebreak/internal/notify/webhook"
+	"github.com/firebreak-hq/firebreak/internal/statuspage"
+	"github.com/firebreak-hq/firebreak/internal/statuspage/public"
 	"github.com/firebreak-hq/firebreak/internal/store"
 )
 
@@ -36,6 +38,10 @@ type App struct {
 	Detect    *Detect
 	Now       func() time.Time
 
+	StatusPages   *statuspage.Service // status pages and incident communications
+	StatusPublic  *public.Server      // the public pages, served from a snapshot
+	statusWorkers *statuspage.Workers
+
 	handler http.Handler
 }
 
@@ -44,6 +50,9 @@ type Options struct {
 	Now         func() time.Time // the clock; default time.Now
 	JobPoll     time.Duration    // job-queue poll interval; default 1s
 	WebhookHTTP *http.Client     // client for outgoing webhooks; default a 10 s timeout client
+
+	Mailer        statuspage.Mailer // sends email instead of the smtp configuration (tests)
+	StatusRefresh time.Duration     // how often the public snapshot is rebuilt at least; default 5s
 }
 
 // New builds a node from cfg: it opens and migrates the database and wires
@@ -87,6 +96,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	reg := jobs.NewRegistry()
 	jobs.Handle(reg, deliverer.Deliver)
 	a.registerDetectJobs(reg, opts.WebhookHTTP)
+	a.registerStatusPageJobs(reg)
 	q, err := jobs.Open(a.Store.DB(), a.Store.Dialect() == store.Postgres, reg, jobs.Options{PollInterval: opts.JobPoll, Log: a.Log})
 	if err != nil {
 		return err
@@ -102,6 +112,9 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	}
 	a.Incidents = incident.NewService(a.Store.Incidents(q), a.Auth, a.Catalog, scale, a.Now, incident.AllowClose)
 	a.buildDetect(q)
+	if err := a.buildStatusPages(q, opts); err != nil {
+		return err
+	}
 	a.handler = a.routes()
 	return nil
 }
@@ -122,6 +135,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		go live.ListenPostgres(runCtx, a.Config.DatabaseURL, store.LiveChannel, a.Hub, a.Log)
 	}
 	go a.detectLoop(runCtx)
+	go a.StatusPublic.Run(runCtx, a.Hub)
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -24,14 +24,17 @@ func (a *App) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", m.handler())
 	a.mountDetect(mux) // the senders' endpoints: /integrations/…, /v2/enqueue, /v2/alerts
-	mux.Handle("/api/v1/", httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Log: a.Log, BaseURL: a.Config.BaseURL}))
+	api := httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, Log: a.Log, BaseURL: a.Config.BaseURL})
+	mux.Handle("/api/v1/", api)
+	mux.Handle("/v1/pages/", api) // the Statuspage REST v1-compatible subset
 	// Cross-origin browser writes are refused (CSRF) while same-origin pages,
 	// the CLI and curl, which send no Sec-Fetch-Site/Origin, pass. The API
 	// applies the same protection itself, answering with problem JSON.
+	a.mountStatusPages(mux) // the public status pages: /status/…, /api/v2/…
 	ui := web.New(web.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL})
 	mux.Handle("/", http.NewCrossOriginProtection().Handler(ui))
 
-	var h http.Handler = mux
+	var h http.Handler = a.statusHosts(mux)
 	h = securityHeaders(strings.HasPrefix(a.Config.BaseURL, "https://"), h)
 	h = m.instrument(mux, h)
 	h = a.recoverPanics(h)

@@ -24,6 +24,16 @@ type Config struct {
 	Severities      []Severity    `koanf:"severities"`       // default SEV1..SEV4
 	Webhooks        WebhookConfig `koanf:"webhooks"`         // outgoing webhooks
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout"` // default 15s
+	SMTP            SMTPConfig    `koanf:"smtp"`             // outgoing email (status-page subscribers, reminders); unset host: no email
+}
+
+// SMTPConfig is the mail server Firebreak sends email through.
+type SMTPConfig struct {
+	Host     string `koanf:"host"`     // "smtp.example.com" or "smtp.example.com:2525"; default port 587 (465 with tls, 25 with none)
+	Username string `koanf:"username"` // empty: no authentication
+	Password string `koanf:"password"`
+	From     string `koanf:"from"` // e.g. "Acme Status <status@acme.example>"
+	TLS      string `koanf:"tls"`  // starttls (default), tls, opportunistic, none
 }
 
 // LogConfig sets how the server logs.

@@ -15,6 +15,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/catalog"
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
+	"github.com/firebreak-hq/firebreak/internal/statuspage"
 )
 
 // Prefix is the path every route of this package starts with.
@@ -26,6 +27,7 @@ type Deps struct {
 	Auth      *auth.Service
 	Catalog   *catalog.Catalog
 	Triage    *detect.Service
+	Status    *statuspage.Service
 	Log       *slog.Logger
 	// BaseURL (optional) is the public URL of the server, e.g.
 	// https://firebreak.example.com. It decides the name and Secure flag of
@@ -40,6 +42,7 @@ type server struct {
 	auth    *auth.Service
 	catalog *catalog.Catalog
 	triage  *detect.Service
+	status  *statuspage.Service
 	log     *slog.Logger
 	baseURL string
 	login   *ipLimiter
@@ -58,6 +61,7 @@ func New(d Deps) http.Handler {
 		auth:    d.Auth,
 		catalog: d.Catalog,
 		triage:  d.Triage,
+		status:  d.Status,
 		log:     d.Log,
 		baseURL: d.BaseURL,
 		login:   newIPLimiter(loginRate, loginBurst),

@@ -83,7 +83,9 @@ func (s *server) authenticate(r *http.Request) (access.Actor, error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, tok, _ := strings.Cut(h, " ")
 		tok = strings.TrimSpace(tok)
-		if !strings.EqualFold(scheme, "Bearer") || tok == "" {
+		// "OAuth <token>" is how Statuspage's API takes its key; the
+		// compatible endpoints accept it so existing scripts keep working.
+		if !(strings.EqualFold(scheme, "Bearer") || strings.EqualFold(scheme, "OAuth")) || tok == "" {
 			return a, apperr.Unauthenticated(`the Authorization header must be "Bearer <API token>"`)
 		}
 		a, err = s.auth.ActorForToken(ctx, tok)

@@ -92,6 +92,8 @@ func OpenAPI() (map[string]any, error) {
 			{"name": "catalog", "description": "Teams and the services they own."},
 			{"name": "tokens", "description": "API tokens."},
 			{"name": "detect", "description": "The triage queue, alerts and alert groups, integrations (senders' keys) and routing rules."},
+			{"name": "status pages", "description": "Status pages, components, public incidents and maintenance, subscribers, and the communications of an incident."},
+			{"name": "statuspage v1", "description": "A subset of Atlassian Statuspage's REST API v1, so existing scripts keep working."},
 			{"name": "admin", "description": "The audit log."},
 			{"name": "meta", "description": "This document."},
 		},
@@ -368,10 +370,23 @@ func (g *schemaGen) componentName(t reflect.Type) (string, error) {
 		return "", fmt.Errorf("anonymous struct %s: give response and request bodies a named type", t)
 	}
 	name = strings.ToUpper(name[:1]) + name[1:]
-	for other, n := range g.names {
-		if n == name && other != t {
-			return "", fmt.Errorf("two types are both called %s: %s and %s", name, t, other)
+	taken := func(name string) reflect.Type {
+		for other, n := range g.names {
+			if n == name && other != t {
+				return other
+			}
 		}
+		return nil
+	}
+	if taken(name) != nil {
+		// Two capabilities name a type alike (detect.Group, statuspage.Group):
+		// the one met second is qualified by its package, e.g. StatuspageGroup.
+		pkg := t.PkgPath()[strings.LastIndex(t.PkgPath(), "/")+1:]
+		qualified := strings.ToUpper(pkg[:1]) + pkg[1:] + name
+		if other := taken(qualified); other != nil || pkg == "" {
+			return "", fmt.Errorf("two types are both called %s: %s and %s", name, t, taken(name))
+		}
+		name = qualified
 	}
 	g.names[t] = name
 	return name, nil

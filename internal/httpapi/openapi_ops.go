@@ -164,6 +164,13 @@ var pathParams = map[string]struct {
 	"role": {"An incident role.", obj{"type": "string", "enum": roleNames()}},
 	"user": {"A user id or handle.", obj{"type": "string"}},
 	"seq":  {"The sequence number of a note on the timeline.", obj{"type": "integer", "minimum": 1}},
+
+	// Status pages (descriptions in openapi_statuspage.go).
+	"page": {statusPathParams["page"], obj{"type": "integer"}}, "group": {statusPathParams["group"], obj{"type": "integer"}},
+	"component": {statusPathParams["component"], obj{"type": "integer"}}, "incident": {statusPathParams["incident"], obj{"type": "integer"}},
+	"update": {statusPathParams["update"], obj{"type": "integer"}}, "subscriber": {statusPathParams["subscriber"], obj{"type": "integer"}},
+	"status": {statusPathParams["status"], obj{"type": "string"}}, "pageid": {statusPathParams["pageid"], obj{"type": "string"}},
+	"incidentid": {statusPathParams["incidentid"], obj{"type": "string"}}, "componentid": {statusPathParams["componentid"], obj{"type": "string"}},
 }
 
 func stageNames() []string {

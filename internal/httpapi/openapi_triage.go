@@ -11,6 +11,7 @@ import (
 func allOperations() map[string]op {
 	all := maps.Clone(operations)
 	maps.Copy(all, detectOperations)
+	maps.Copy(all, statusOperations)
 	return all
 }
 

@@ -112,9 +112,18 @@ func (q *Queue) Stop(ctx context.Context) error {
 	return nil
 }
 
-// EnqueueTx inserts job inside tx: it runs only if tx commits.
+// Scheduled is a job that must not run before a time (a reminder, a
+// maintenance window's edge); EnqueueTx holds it until then.
+type Scheduled interface{ RunAt() time.Time }
+
+// EnqueueTx inserts job inside tx: it runs only if tx commits (and, for a
+// Scheduled job, not before its time).
 func (q *Queue) EnqueueTx(ctx context.Context, tx *sql.Tx, job Job) error {
-	_, err := q.client.InsertTx(ctx, tx, job, nil)
+	var opts *river.InsertOpts
+	if s, ok := job.(Scheduled); ok {
+		opts = &river.InsertOpts{ScheduledAt: s.RunAt()}
+	}
+	_, err := q.client.InsertTx(ctx, tx, job, opts)
 	if err != nil {
 		return fmt.Errorf("enqueue %s: %w", job.Kind(), err)
 	}

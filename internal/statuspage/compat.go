@@ -208,3 +208,16 @@ func (v *view) apiIncident(inc *Incident) APIIncident {
 func (v *view) apiMaintenance(inc *Incident) APIMaintenance {
 	return APIMaintenance{APIIncident: v.apiIncident(inc), ScheduledFor: apiTimePtr(inc.ScheduledFor), ScheduledUntil: apiTimePtr(inc.ScheduledUntil)}
 }
+
+// APIIncidentOf renders one incident in Statuspage's shape, with comps the
+// components of its page (for the REST v1-compatible API).
+func APIIncidentOf(p Page, comps []Component, inc *Incident, pageURL string) APIIncident {
+	v := &view{page: p, url: pageURL, components: map[int64]Component{}}
+	for _, c := range comps {
+		v.components[c.ID] = c
+	}
+	return v.apiIncident(inc)
+}
+
+// APIComponentOf renders one component in Statuspage's shape.
+func APIComponentOf(c Component) APIComponent { return (&view{}).apiComponent(c) }

@@ -74,6 +74,12 @@ func RenderMessage(p Page, root, title, message string, now time.Time) ([]byte, 
 	return render("message", v, map[string]string{"Title": title, "Message": message})
 }
 
+// RenderAction renders a short page with one button that posts to action.
+func RenderAction(p Page, root, title, message, action, button string, now time.Time) ([]byte, error) {
+	v := &view{page: p, loc: p.Location(), now: now, root: strings.TrimSuffix(root, "/")}
+	return render("message", v, map[string]string{"Title": title, "Message": message, "Action": action, "Button": button})
+}
+
 // durationText says a duration the way people do: "2 h 5 min".
 func durationText(d time.Duration) string {
 	d = d.Round(time.Minute)

@@ -230,3 +230,24 @@ func (s *Service) SetCadence(ctx context.Context, c Cadence) error {
 		return tx.SetSetting(ctx, "cadence", c.String())
 	})
 }
+
+// PageIncidents lists a page's public incidents and maintenance, newest first.
+func (s *Service) PageIncidents(ctx context.Context, pageID int64) ([]*Incident, error) {
+	if _, err := actorOf(ctx); err != nil {
+		return nil, err
+	}
+	if _, err := s.store.Page(ctx, pageID); err != nil {
+		return nil, err
+	}
+	d, err := s.store.Load(ctx, s.now().AddDate(-1, 0, 0))
+	if err != nil {
+		return nil, err
+	}
+	out := []*Incident{}
+	for _, inc := range d.Incidents {
+		if inc.PageID == pageID {
+			out = append(out, inc)
+		}
+	}
+	return out, nil
+}

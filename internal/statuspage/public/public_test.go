@@ -1,0 +1,196 @@
+package public_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/firebreak-hq/firebreak/internal/access"
+	"github.com/firebreak-hq/firebreak/internal/app/apptest"
+	"github.com/firebreak-hq/firebreak/internal/config"
+	"github.com/firebreak-hq/firebreak/internal/incident"
+	"github.com/firebreak-hq/firebreak/internal/statuspage"
+	"github.com/firebreak-hq/firebreak/internal/testkit/pgtest"
+	"github.com/firebreak-hq/firebreak/internal/testkit/smtptest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+func ptr[T any](v T) *T { return &v }
+
+func get(t *testing.T, u string, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", u, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+// waitFor polls the public page until it shows want (the snapshot is rebuilt
+// when the publish commits).
+func waitFor(t *testing.T, u, want string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, body := get(t, u)
+		if strings.Contains(body, want) {
+			return body
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s never showed %q:\n%s", u, want, body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+var linkRE = regexp.MustCompile(`https?://[^\s>]+`)
+
+// TestPublicPagesAndSubscribers: a fresh node serves the default page; a
+// publish shows on the page and in the JSON within moments; an email
+// subscriber confirms by the link in a real email, gets the next update
+// with a List-Unsubscribe header, and the unsubscribe link works.
+func TestPublicPagesAndSubscribers(t *testing.T) {
+	eachNode(t, func(t *testing.T, s *apptest.Server, mail *smtptest.Server) {
+		ctx := s.AdminContext()
+		sp := s.App.StatusPages
+
+		// A fresh installation: one default page, no components, all good.
+		resp, body := get(t, s.URL+"/status")
+		if resp.StatusCode != 200 || !strings.Contains(body, "All Systems Operational") {
+			t.Fatalf("fresh /status: %d %s", resp.StatusCode, body)
+		}
+		if resp.Header.Get("ETag") == "" || !strings.Contains(resp.Header.Get("Cache-Control"), "max-age") || resp.Header.Get("Last-Modified") == "" {
+			t.Errorf("cache headers %v", resp.Header)
+		}
+		r304, _ := get(t, s.URL+"/status", "If-None-Match", resp.Header.Get("ETag"))
+		if r304.StatusCode != http.StatusNotModified {
+			t.Errorf("If-None-Match: %d", r304.StatusCode)
+		}
+		_, js := get(t, s.URL+"/api/v2/status.json")
+		if !strings.Contains(js, `"indicator":"none"`) {
+			t.Errorf("status.json %s", js)
+		}
+
+		page, _ := sp.DefaultPage(ctx)
+		g, err := sp.SaveGroup(ctx, page.ID, 0, statuspage.GroupInput{Name: ptr("Common Features")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plugins, _ := sp.SaveComponent(ctx, page.ID, 0, statuspage.ComponentInput{Name: ptr("Plugins"), GroupID: &g.ID})
+		push, _ := sp.SaveComponent(ctx, page.ID, 0, statuspage.ComponentInput{Name: ptr("Push Notifications"), GroupID: &g.ID})
+
+		// Subscribe through the public form.
+		form := url.Values{"email": {"reader@example.com"}, "component": {itoa(plugins.ID)}}
+		presp, err := http.PostForm(s.URL+"/status/subscribe", form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pbody, _ := io.ReadAll(presp.Body)
+		presp.Body.Close()
+		if presp.StatusCode != 200 || !strings.Contains(string(pbody), "Check your inbox") {
+			t.Fatalf("subscribe: %d %s", presp.StatusCode, pbody)
+		}
+		confirm := mail.Wait(t, 1, 10*time.Second)[0]
+		if confirm.To[0] != "reader@example.com" || !strings.Contains(confirm.Header.Get("Subject"), "Confirm") {
+			t.Fatalf("confirmation email %+v", confirm)
+		}
+		link := linkRE.FindString(confirm.Body)
+		if cr, cbody := get(t, link); cr.StatusCode != 200 || !strings.Contains(cbody, "You are subscribed") {
+			t.Fatalf("confirm link %s: %d %s", link, cr.StatusCode, cbody)
+		}
+
+		inc, err := s.App.Incidents.Declare(ctx, incident.DeclareInput{Title: "Analytics is not available on the US infrastructure", Severity: "SEV1", TakeManager: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = sp.Publish(ctx, inc.Number, statuspage.UpdateInput{Status: statuspage.Identified,
+			Body: "Customers hosted on the US infrastructure can't open the Analytics Interface.",
+			Components: []statuspage.ComponentChange{{ComponentID: plugins.ID, Status: statuspage.MajorOutage}, {ComponentID: push.ID, Status: statuspage.PartialOutage}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		home := waitFor(t, s.URL+"/status", "Analytics is not available on the US infrastructure")
+		if !strings.Contains(home, "Major System Outage") || !strings.Contains(home, "This incident affected: Common Features (Plugins, Push Notifications)") {
+			t.Errorf("overview after publish:\n%s", home)
+		}
+		_, sum := get(t, s.URL+"/api/v2/summary.json")
+		var doc statuspage.APISummary
+		if err := json.Unmarshal([]byte(sum), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if doc.Status.Indicator != "critical" || len(doc.Incidents) != 1 || doc.Incidents[0].IncidentUpdates[0].Status != "identified" {
+			t.Errorf("summary %+v", doc)
+		}
+
+		// The update reaches the subscriber, with a working one-click unsubscribe.
+		msgs := mail.Wait(t, 2, 10*time.Second)
+		upd := msgs[1]
+		if !strings.Contains(upd.Header.Get("Subject"), "Identified: Analytics is not available") {
+			t.Errorf("update subject %q", upd.Header.Get("Subject"))
+		}
+		lu := strings.Trim(upd.Header.Get("List-Unsubscribe"), "<>")
+		if lu == "" || upd.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.Contains(upd.Body, lu) {
+			t.Fatalf("unsubscribe headers %v body %s", upd.Header, upd.Body)
+		}
+		if gr, gbody := get(t, lu); gr.StatusCode != 200 || !strings.Contains(gbody, "Unsubscribe?") {
+			t.Errorf("GET unsubscribe: %d %s", gr.StatusCode, gbody)
+		}
+		ur, err := http.Post(lu, "application/x-www-form-urlencoded", strings.NewReader("List-Unsubscribe=One-Click"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ur.Body.Close()
+		if ur.StatusCode != 200 {
+			t.Fatalf("one-click unsubscribe: %d", ur.StatusCode)
+		}
+		if subs, _ := sp.Subscribers(ctx, page.ID); len(subs) != 0 {
+			t.Errorf("still subscribed: %+v", subs)
+		}
+		// Deliveries are visible to admins.
+		pubs, _ := sp.PublicIncidentsOf(ctx, inc.Number)
+		if _, err := sp.Deliveries(ctx, pubs[0].Updates[0].ID); err != nil {
+			t.Error(err)
+		}
+		// A viewer may not read subscribers.
+		viewer, _ := s.User(t, "vic", "Vic", access.Viewer, "correct horse battery")
+		vctx := access.With(context.Background(), access.Actor{UserID: viewer.ID, Name: "Vic", Level: access.Viewer})
+		if _, err := sp.Subscribers(vctx, page.ID); err == nil {
+			t.Error("a viewer listed subscribers")
+		}
+	})
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// eachNode runs fn on a node on SQLite and one on PostgreSQL, each sending
+// its email to its own real in-process SMTP server.
+func eachNode(t *testing.T, fn func(t *testing.T, s *apptest.Server, mail *smtptest.Server)) {
+	for _, pg := range []bool{false, true} {
+		name := map[bool]string{false: "sqlite", true: "postgres"}[pg]
+		t.Run(name, func(t *testing.T) {
+			mail := smtptest.Start(t)
+			opts := []apptest.Option{apptest.Configure(func(c *config.Config) {
+				c.SMTP = config.SMTPConfig{Host: net.JoinHostPort(mail.Host, strconv.Itoa(mail.Port)), From: "Acme Status <status@acme.example>", TLS: "none"}
+			})}
+			if pg {
+				opts = append(opts, apptest.Postgres())
+			}
+			fn(t, apptest.Start(t, opts...), mail)
+		})
+	}
+}
