@@ -16,6 +16,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/auth"
 	"github.com/firebreak-hq/firebreak/internal/catalog"
+	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/live"
 	"github.com/firebreak-hq/firebreak/internal/store"
@@ -35,6 +36,7 @@ type env struct {
 	Incidents *incident.Service
 	Auth      *auth.Service
 	Catalog   *catalog.Catalog
+	Triage    *detect.Service
 	Hub       *live.Hub
 	Alice     auth.User
 	Bob       auth.User
@@ -61,10 +63,11 @@ func start(t testing.TB) *env {
 	e.Auth = auth.NewService(st.Auth(), time.Now)
 	e.Catalog = catalog.NewCatalog(st.Catalog(), time.Now)
 	e.Incidents = incident.NewService(st.Incidents(nil), e.Auth, e.Catalog, incident.DefaultScale, time.Now, nil)
+	e.Triage = detect.NewService(st.Alerts(nil), e.Incidents, incident.DefaultScale.Names(), nil, time.Now, nil)
 
 	srv := httptest.NewUnstartedServer(nil)
 	e.URL = "http://" + srv.Listener.Addr().String()
-	h := web.New(web.Deps{Incidents: e.Incidents, Auth: e.Auth, Catalog: e.Catalog, Hub: hub, BaseURL: e.URL})
+	h := web.New(web.Deps{Incidents: e.Incidents, Auth: e.Auth, Catalog: e.Catalog, Triage: e.Triage, Hub: hub, BaseURL: e.URL})
 	h = http.NewCrossOriginProtection().Handler(h)
 	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", csp)

@@ -29,6 +29,22 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /incidents/{ref}/notes", s.signedIn(s.incidentAction(s.addNote)))
 	mux.Handle("POST /incidents/{ref}/notes/{seq}/key", s.signedIn(s.incidentAction(s.markKeyMoment)))
 
+	// Detect: the triage queue, alert groups and alerts; integrations and routing rules.
+	mux.Handle("GET /triage", s.signedIn(s.triagePage))
+	mux.Handle("GET /live/triage", s.signedIn(s.triageLive))
+	mux.Handle("GET /triage/{id}", s.signedIn(s.groupPage))
+	mux.Handle("POST /triage/{id}/declare", s.signedIn(s.triageDecision(s.declareFromTriage)))
+	mux.Handle("POST /triage/{id}/dismiss", s.signedIn(s.triageDecision(s.dismissFromTriage)))
+	mux.Handle("POST /triage/{id}/merge", s.signedIn(s.triageDecision(s.mergeFromTriage)))
+	mux.Handle("GET /alerts/{id}", s.signedIn(s.alertPage))
+	mux.Handle("GET /alerting/integrations", s.signedIn(s.integrationList))
+	mux.Handle("POST /alerting/integrations", s.signedIn(s.createIntegration))
+	mux.Handle("GET /alerting/integrations/{id}", s.signedIn(s.integrationPage))
+	mux.Handle("POST /alerting/integrations/{id}/test", s.signedIn(s.testMapping))
+	mux.Handle("POST /alerting/integrations/{id}/delete", s.signedIn(s.deleteIntegration))
+	mux.Handle("GET /alerting/rules", s.signedIn(s.rulesPage))
+	mux.Handle("POST /alerting/rules", s.signedIn(s.changeRules))
+
 	// People.
 	mux.Handle("GET /users", s.signedIn(s.userList))
 	mux.Handle("POST /users", s.signedIn(s.createUser))

@@ -17,6 +17,7 @@ import (
 
 	"github.com/firebreak-hq/firebreak/internal/auth"
 	"github.com/firebreak-hq/firebreak/internal/catalog"
+	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/live"
 )
@@ -26,6 +27,7 @@ type Deps struct {
 	Incidents *incident.Service
 	Auth      *auth.Service
 	Catalog   *catalog.Catalog
+	Triage    *detect.Service
 	Hub       *live.Hub
 	Log       *slog.Logger
 	BaseURL   string // e.g. http://127.0.0.1:8080; decides the session cookie's name and Secure flag
@@ -36,11 +38,14 @@ type server struct {
 	inc     *incident.Service
 	auth    *auth.Service
 	catalog *catalog.Catalog
+	triage  *detect.Service
 	hub     *live.Hub
 	log     *slog.Logger
 	pages   *pages
 	static  *staticFiles
 	cookie  cookieSpec
+	// publicURL is the configured base URL, for the addresses senders use.
+	publicURL string
 }
 
 // New returns the handler of every UI route, including /static/ and /login.
@@ -52,14 +57,16 @@ func New(d Deps) http.Handler {
 	}
 	st := newStaticFiles()
 	s := &server{
-		inc:     d.Incidents,
-		auth:    d.Auth,
-		catalog: d.Catalog,
-		hub:     d.Hub,
-		log:     d.Log,
-		static:  st,
-		pages:   mustParsePages(st, d.Incidents.Scale()),
-		cookie:  cookieFor(d.BaseURL),
+		inc:       d.Incidents,
+		auth:      d.Auth,
+		catalog:   d.Catalog,
+		triage:    d.Triage,
+		publicURL: d.BaseURL,
+		hub:       d.Hub,
+		log:       d.Log,
+		static:    st,
+		pages:     mustParsePages(st, d.Incidents.Scale()),
+		cookie:    cookieFor(d.BaseURL),
 	}
 	return s.routes()
 }
