@@ -19,6 +19,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/live"
+	"github.com/firebreak-hq/firebreak/internal/statuspage"
 	"github.com/firebreak-hq/firebreak/internal/store"
 	"github.com/firebreak-hq/firebreak/internal/web"
 )
@@ -37,6 +38,7 @@ type env struct {
 	Auth      *auth.Service
 	Catalog   *catalog.Catalog
 	Triage    *detect.Service
+	Status    *statuspage.Service
 	Hub       *live.Hub
 	Alice     auth.User
 	Bob       auth.User
@@ -64,10 +66,11 @@ func start(t testing.TB) *env {
 	e.Catalog = catalog.NewCatalog(st.Catalog(), time.Now)
 	e.Incidents = incident.NewService(st.Incidents(nil), e.Auth, e.Catalog, incident.DefaultScale, time.Now, nil)
 	e.Triage = detect.NewService(st.Alerts(nil), e.Incidents, incident.DefaultScale.Names(), nil, time.Now, nil)
+	e.Status = statuspage.NewService(st.StatusPages(nil), e.Incidents, time.Now)
 
 	srv := httptest.NewUnstartedServer(nil)
 	e.URL = "http://" + srv.Listener.Addr().String()
-	h := web.New(web.Deps{Incidents: e.Incidents, Auth: e.Auth, Catalog: e.Catalog, Triage: e.Triage, Hub: hub, BaseURL: e.URL})
+	h := web.New(web.Deps{Incidents: e.Incidents, Auth: e.Auth, Catalog: e.Catalog, Triage: e.Triage, Status: e.Status, Hub: hub, BaseURL: e.URL})
 	h = http.NewCrossOriginProtection().Handler(h)
 	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", csp)

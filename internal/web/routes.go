@@ -45,6 +45,26 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /alerting/rules", s.signedIn(s.rulesPage))
 	mux.Handle("POST /alerting/rules", s.signedIn(s.changeRules))
 
+	// Communications of an incident, and status pages in the settings.
+	mux.Handle("GET /incidents/{ref}/communications", s.signedIn(s.commsPage))
+	mux.Handle("GET /incidents/{ref}/communications/card", s.signedIn(s.commsCard))
+	mux.Handle("POST /incidents/{ref}/communications/preview", s.signedIn(s.commsPreview))
+	mux.Handle("POST /incidents/{ref}/communications/publish", s.signedIn(s.commsPublish))
+	mux.Handle("POST /incidents/{ref}/communications/stakeholders", s.signedIn(s.commsStakeholder))
+	mux.Handle("GET /settings/status-pages", s.signedIn(s.statusPagesList))
+	mux.Handle("POST /settings/status-pages", s.signedIn(s.statusForm(s.createStatusPage)))
+	mux.Handle("POST /settings/status-pages/templates", s.signedIn(s.statusForm(s.saveTemplates)))
+	mux.Handle("POST /settings/status-pages/cadence", s.signedIn(s.statusForm(s.saveCadence)))
+	mux.Handle("POST /settings/status-pages/channels", s.signedIn(s.addChannel))
+	mux.Handle("POST /settings/status-pages/channels/{cid}/delete", s.signedIn(s.statusForm(s.removeChannel)))
+	mux.Handle("GET /settings/status-pages/{id}", s.signedIn(s.statusPageDetail))
+	mux.Handle("POST /settings/status-pages/{id}", s.signedIn(s.statusForm(s.updateStatusPage)))
+	mux.Handle("POST /settings/status-pages/{id}/delete", s.signedIn(s.statusForm(s.deleteStatusPageForm)))
+	mux.Handle("POST /settings/status-pages/{id}/groups", s.signedIn(s.statusForm(s.addStatusGroup)))
+	mux.Handle("POST /settings/status-pages/{id}/components", s.signedIn(s.statusForm(s.addStatusComponent)))
+	mux.Handle("POST /settings/status-pages/{id}/components/{cid}/status", s.signedIn(s.statusForm(s.setComponentStatus)))
+	mux.Handle("POST /settings/status-pages/{id}/components/{cid}/delete", s.signedIn(s.statusForm(s.deleteStatusComponentForm)))
+
 	// People.
 	mux.Handle("GET /users", s.signedIn(s.userList))
 	mux.Handle("POST /users", s.signedIn(s.createUser))

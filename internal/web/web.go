@@ -20,6 +20,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/live"
+	"github.com/firebreak-hq/firebreak/internal/statuspage"
 )
 
 // Deps is what the web interface needs from the rest of Firebreak.
@@ -28,6 +29,7 @@ type Deps struct {
 	Auth      *auth.Service
 	Catalog   *catalog.Catalog
 	Triage    *detect.Service
+	Status    *statuspage.Service // status pages and incident communications
 	Hub       *live.Hub
 	Log       *slog.Logger
 	BaseURL   string // e.g. http://127.0.0.1:8080; decides the session cookie's name and Secure flag
@@ -39,6 +41,7 @@ type server struct {
 	auth    *auth.Service
 	catalog *catalog.Catalog
 	triage  *detect.Service
+	status  *statuspage.Service
 	hub     *live.Hub
 	log     *slog.Logger
 	pages   *pages
@@ -61,6 +64,7 @@ func New(d Deps) http.Handler {
 		auth:      d.Auth,
 		catalog:   d.Catalog,
 		triage:    d.Triage,
+		status:    d.Status,
 		publicURL: d.BaseURL,
 		hub:       d.Hub,
 		log:       d.Log,
