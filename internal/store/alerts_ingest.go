@@ -5,6 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/detect"
@@ -22,25 +26,79 @@ import (
 // (service, group key), opening that group first if needed.
 func (a *Alerts) Ingest(ctx context.Context, batch []detect.Accepted) error {
 	return a.s.InTx(ctx, func(tx *Tx) error {
-		changed := false
+		st := &ingestStmts{tx: tx.tx, prepare: a.s.dialect == SQLite}
+		defer st.close()
+		if err := a.insertBodies(ctx, tx, batch); err != nil {
+			return err
+		}
+		// Events are applied per alert (integration, dedup key), in the
+		// order received. The usual case, a key that only repeats a trigger,
+		// is written for all such keys of the batch in one statement; the
+		// rest (new alerts, acknowledgements, resolves) one event at a time.
+		type item struct {
+			ev *detect.Routed
+			at time.Time
+		}
+		byKey := map[alertKey][]item{}
+		var order []alertKey
+		// Each integration's last-seen time is written once per batch, not
+		// once per request: under load, a batch holds many requests of one sender.
+		lastSeen := map[int64]time.Time{}
 		for i := range batch {
 			acc := &batch[i]
 			now := acc.ReceivedAt.UTC()
-			if _, err := tx.tx.ExecContext(ctx, `UPDATE integrations SET last_seen_at = $1 WHERE id = $2`, now, acc.IntegrationID); err != nil {
-				return mapErr(err)
-			}
-			if !acc.Ping { // a heartbeat ping has no body worth keeping
-				if _, err := tx.tx.ExecContext(ctx, `INSERT INTO alert_events (integration_id, received_at, body) VALUES ($1, $2, $3)`,
-					acc.IntegrationID, now, acc.Body); err != nil {
-					return mapErr(err)
-				}
+			if now.After(lastSeen[acc.IntegrationID]) {
+				lastSeen[acc.IntegrationID] = now
 			}
 			for j := range acc.Events {
-				c, err := a.apply(ctx, tx, acc.IntegrationID, &acc.Events[j], now)
+				k := alertKey{acc.IntegrationID, acc.Events[j].DedupKey}
+				if _, ok := byKey[k]; !ok {
+					order = append(order, k)
+				}
+				byKey[k] = append(byKey[k], item{&acc.Events[j], now})
+			}
+		}
+		var repeats []repeat
+		for _, k := range order {
+			items := byKey[k]
+			onlyTriggers := true
+			for _, it := range items {
+				onlyTriggers = onlyTriggers && it.ev.Action == detect.Trigger
+			}
+			if onlyTriggers {
+				last := items[len(items)-1]
+				repeats = append(repeats, repeat{key: k, n: len(items), at: last.at, ev: last.ev})
+			}
+		}
+		// A stable key order keeps concurrent batches on PostgreSQL from
+		// locking the same alerts in opposite orders.
+		slices.SortFunc(repeats, func(x, y repeat) int { return compareKeys(x.key, y.key) })
+		updated, err := a.repeatAll(ctx, tx, repeats)
+		if err != nil {
+			return err
+		}
+		tried := make(map[alertKey]bool, len(repeats))
+		for _, r := range repeats {
+			tried[r.key] = true
+		}
+		changed := false
+		for _, k := range order {
+			if updated[k] {
+				continue
+			}
+			for i, it := range byKey[k] {
+				// A key the bulk update found no open alert for is new: its
+				// first trigger opens the alert without trying an update first.
+				c, err := a.apply(ctx, tx, st, k.integration, it.ev, it.at, tried[k] && i == 0)
 				if err != nil {
 					return err
 				}
 				changed = changed || c
+			}
+		}
+		for _, id := range slices.Sorted(maps.Keys(lastSeen)) { // one lock order across concurrent batches
+			if _, err := tx.tx.ExecContext(ctx, `UPDATE integrations SET last_seen_at = $1 WHERE id = $2`, lastSeen[id], id); err != nil {
+				return mapErr(err)
 			}
 		}
 		if changed {
@@ -50,34 +108,137 @@ func (a *Alerts) Ingest(ctx context.Context, batch []detect.Accepted) error {
 	})
 }
 
+// alertKey names an alert while it is unresolved.
+type alertKey struct {
+	integration int64
+	dedup       string
+}
+
+// repeat is n triggers of one key in a batch; the last one's content wins.
+type repeat struct {
+	key alertKey
+	n   int
+	at  time.Time
+	ev  *detect.Routed
+}
+
+// insertBodies keeps every request body (heartbeat pings have none worth
+// keeping), many rows per statement.
+func (a *Alerts) insertBodies(ctx context.Context, tx *Tx, batch []detect.Accepted) error {
+	const perStmt = 200
+	var (
+		sb   strings.Builder
+		args []any
+	)
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
+		}
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO alert_events (integration_id, received_at, body) VALUES `+sb.String(), args...)
+		sb.Reset()
+		args = args[:0]
+		return mapErr(err)
+	}
+	for i := range batch {
+		acc := &batch[i]
+		if acc.Ping {
+			continue
+		}
+		if len(args) > 0 {
+			sb.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&sb, "($%d, $%d, $%d)", n+1, n+2, n+3)
+		args = append(args, acc.IntegrationID, acc.ReceivedAt.UTC(), acc.Body)
+		if len(args) >= perStmt*3 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// repeatAll updates the unresolved alerts that the repeats name, in one
+// statement per chunk, and reports which keys had one (the others are new
+// alerts, opened one by one by the caller).
+func (a *Alerts) repeatAll(ctx context.Context, tx *Tx, repeats []repeat) (map[alertKey]bool, error) {
+	const perStmt = 200
+	updated := make(map[alertKey]bool, len(repeats))
+	// PostgreSQL needs the types of the parameters in a VALUES list; SQLite
+	// has no :: casts and needs none.
+	cast := func(n int, typ string) string {
+		if a.s.dialect == Postgres {
+			return fmt.Sprintf("$%d::%s", n, typ)
+		}
+		return fmt.Sprintf("$%d", n)
+	}
+	for start := 0; start < len(repeats); start += perStmt {
+		chunk := repeats[start:min(start+perStmt, len(repeats))]
+		var sb strings.Builder
+		args := make([]any, 0, len(chunk)*10)
+		for i, r := range chunk {
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&sb, "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", cast(n+1, "bigint"), cast(n+2, "text"), cast(n+3, "bigint"),
+				cast(n+4, "timestamptz"), cast(n+5, "text"), cast(n+6, "text"), cast(n+7, "text"), cast(n+8, "text"), cast(n+9, "text"), cast(n+10, "text"))
+			labels, _ := json.Marshal(r.ev.Labels)
+			links, _ := json.Marshal(nonNilLinks(r.ev.Links))
+			args = append(args, r.key.integration, r.key.dedup, r.n, r.at, r.ev.Title, r.ev.Description, r.ev.Severity, r.ev.Source, string(labels), string(links))
+		}
+		rows, err := tx.tx.QueryContext(ctx, `WITH v (iid, dedup_key, n, at, title, description, severity, source, labels, links) AS (VALUES `+sb.String()+`)
+			UPDATE alerts SET event_count = alerts.event_count + v.n, last_seen = v.at, title = v.title, description = v.description,
+				severity = v.severity, source = v.source, labels = v.labels, links = v.links
+			FROM v WHERE alerts.integration_id = v.iid AND alerts.dedup_key = v.dedup_key AND alerts.status <> 'resolved'
+			RETURNING alerts.integration_id, alerts.dedup_key`, args...)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		for rows.Next() {
+			var k alertKey
+			if err := rows.Scan(&k.integration, &k.dedup); err != nil {
+				rows.Close()
+				return nil, mapErr(err)
+			}
+			updated[k] = true
+		}
+		if err := rows.Close(); err != nil {
+			return nil, mapErr(err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, mapErr(err)
+		}
+	}
+	return updated, nil
+}
+
 // apply writes one event and reports whether the triage queue or an alert
 // changed state (so live viewers need telling).
-func (a *Alerts) apply(ctx context.Context, tx *Tx, integrationID int64, r *detect.Routed, now time.Time) (bool, error) {
+func (a *Alerts) apply(ctx context.Context, tx *Tx, st *ingestStmts, integrationID int64, r *detect.Routed, now time.Time, knownNew bool) (bool, error) {
 	at := now
 	labels, _ := json.Marshal(r.Labels)
 	links, _ := json.Marshal(nonNilLinks(r.Links))
 	switch r.Action {
 	case detect.Trigger:
-		var id int64
-		err := tx.tx.QueryRowContext(ctx, `UPDATE alerts SET event_count = event_count + 1, last_seen = $3,
-			title = $4, description = $5, severity = $6, source = $7, labels = $8, links = $9
-			WHERE integration_id = $1 AND dedup_key = $2 AND status <> 'resolved' RETURNING id`,
-			integrationID, r.DedupKey, at, r.Title, r.Description, r.Severity, r.Source, string(labels), string(links)).Scan(&id)
-		if err == nil {
-			return false, nil // a repeat
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return false, mapErr(err)
+		if !knownNew {
+			var id int64
+			err := st.row(ctx, &st.trigger, sqlTrigger, integrationID, r.DedupKey, at, r.Title, r.Description, r.Severity, r.Source, string(labels), string(links)).Scan(&id)
+			if err == nil {
+				return false, nil // a repeat
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return false, mapErr(err)
+			}
 		}
 		return true, a.openAlert(ctx, tx, integrationID, r, string(labels), string(links), at)
 	case detect.Acknowledge:
-		_, err := tx.tx.ExecContext(ctx, `UPDATE alerts SET status = 'acknowledged', event_count = event_count + 1, last_seen = $3
-			WHERE integration_id = $1 AND dedup_key = $2 AND status <> 'resolved'`, integrationID, r.DedupKey, at)
+		_, err := st.exec(ctx, &st.ack, sqlAck, integrationID, r.DedupKey, at)
 		return true, mapErr(err)
 	case detect.Resolve:
 		var groupID int64
-		err := tx.tx.QueryRowContext(ctx, `UPDATE alerts SET status = 'resolved', event_count = event_count + 1, last_seen = $3, resolved_at = $3
-			WHERE integration_id = $1 AND dedup_key = $2 AND status <> 'resolved' RETURNING group_id`, integrationID, r.DedupKey, at).Scan(&groupID)
+		err := st.row(ctx, &st.resolve, sqlResolve, integrationID, r.DedupKey, at).Scan(&groupID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return false, nil // nothing open under that key: kept in alert_events only, as PagerDuty does
 		}
@@ -190,4 +351,82 @@ func (a *Alerts) enqueue(ctx context.Context, tx *Tx, job Job) error {
 		return nil
 	}
 	return a.q.EnqueueTx(ctx, tx.tx, job)
+}
+
+// The statements of the one-event-at-a-time path.
+const (
+	sqlTrigger = `UPDATE alerts SET event_count = event_count + 1, last_seen = $3,
+		title = $4, description = $5, severity = $6, source = $7, labels = $8, links = $9
+		WHERE integration_id = $1 AND dedup_key = $2 AND status <> 'resolved' RETURNING id`
+	sqlAck = `UPDATE alerts SET status = 'acknowledged', event_count = event_count + 1, last_seen = $3
+		WHERE integration_id = $1 AND dedup_key = $2 AND status <> 'resolved'`
+	sqlResolve = `UPDATE alerts SET status = 'resolved', event_count = event_count + 1, last_seen = $3, resolved_at = $3
+		WHERE integration_id = $1 AND dedup_key = $2 AND status <> 'resolved' RETURNING group_id`
+)
+
+// ingestStmts runs the per-event statements of a batch. On SQLite they
+// are prepared on first use and reused for the rest of the batch (SQLite
+// would otherwise parse each one again for every event); pgx caches
+// prepared statements by itself, and preparing would cost PostgreSQL a
+// round trip each.
+type ingestStmts struct {
+	tx                    *sql.Tx
+	prepare               bool
+	trigger, ack, resolve *sql.Stmt
+}
+
+func (st *ingestStmts) stmt(ctx context.Context, dst **sql.Stmt, query string) (*sql.Stmt, error) {
+	if *dst == nil {
+		s, err := st.tx.PrepareContext(ctx, query)
+		if err != nil {
+			return nil, err
+		}
+		*dst = s
+	}
+	return *dst, nil
+}
+
+func (st *ingestStmts) row(ctx context.Context, dst **sql.Stmt, query string, args ...any) rowScanner {
+	if !st.prepare {
+		return st.tx.QueryRowContext(ctx, query, args...)
+	}
+	s, err := st.stmt(ctx, dst, query)
+	if err != nil {
+		return errRow{err}
+	}
+	return s.QueryRowContext(ctx, args...)
+}
+
+func (st *ingestStmts) exec(ctx context.Context, dst **sql.Stmt, query string, args ...any) (sql.Result, error) {
+	if !st.prepare {
+		return st.tx.ExecContext(ctx, query, args...)
+	}
+	s, err := st.stmt(ctx, dst, query)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(ctx, args...)
+}
+
+func (st *ingestStmts) close() {
+	for _, s := range []*sql.Stmt{st.trigger, st.ack, st.resolve} {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+// errRow is a row whose query could not even be prepared.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+func compareKeys(x, y alertKey) int {
+	if x.integration != y.integration {
+		if x.integration < y.integration {
+			return -1
+		}
+		return 1
+	}
+	return strings.Compare(x.dedup, y.dedup)
 }

@@ -306,3 +306,47 @@ func TestIngestBatchIsAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+func TestBatchOfRepeatsNewAndMixedKeys(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		f := newAlertsFixture(t, s)
+		f.ingest(t, trig("old"), trig("gone"))
+		// One batch of several requests: repeats of an open alert, a new
+		// alert sent twice, and a key that fires and resolves within the batch.
+		var batch []detect.Accepted
+		for _, e := range []detect.Event{trig("old"), trig("new"), trig("old"), trig("new"), trig("flap"), res("flap"), trig("old"), res("gone")} {
+			e.GroupKey, e.Severity = "g1", detect.SevWarning
+			f.now = f.now.Add(time.Second)
+			batch = append(batch, detect.Accepted{IntegrationID: f.in.ID, ReceivedAt: f.now, Body: []byte(`{}`),
+				Events: []detect.Routed{{Event: e, ServiceID: f.svc.ID, Route: detect.RouteTriage}}})
+		}
+		batch[6].Events[0].Title = "old, latest"
+		must(t, f.a.Ingest(context.Background(), batch))
+		got := map[string]detect.Alert{}
+		for _, a := range f.alerts(t) {
+			got[a.DedupKey] = a
+		}
+		if a := got["old"]; a.EventCount != 4 || a.Title != "old, latest" || !a.LastSeen.Equal(f.now.Add(-time.Second)) {
+			t.Errorf("old: %+v", a)
+		}
+		if a := got["new"]; a.EventCount != 2 || a.Status != detect.StatusFiring {
+			t.Errorf("new: %+v", a)
+		}
+		if a := got["flap"]; a.EventCount != 2 || a.Status != detect.StatusResolved {
+			t.Errorf("flap: %+v", a)
+		}
+		if a := got["gone"]; a.Status != detect.StatusResolved {
+			t.Errorf("gone: %+v", a)
+		}
+		n, err := f.a.CountEvents(context.Background())
+		must(t, err)
+		if n != 9 {
+			t.Errorf("%d bodies kept, want 9", n)
+		}
+		g, err := f.a.ListGroups(context.Background(), detect.GroupFilter{})
+		must(t, err)
+		if len(g) != 1 || g[0].OpenAlerts != 2 || g[0].AlertCount != 4 {
+			t.Errorf("group %+v", g)
+		}
+	})
+}

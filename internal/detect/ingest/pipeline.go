@@ -179,6 +179,11 @@ func (p *Pipeline) commit(batch []*pending) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := p.store.Ingest(ctx, accs)
+	if apperr.Is(err, apperr.CodeUnavailable) {
+		// A deadlock or serialization failure on PostgreSQL rolled the
+		// batch back; the same batch usually goes through at once.
+		err = p.store.Ingest(ctx, accs)
+	}
 	if err == nil {
 		p.finish(batch, nil)
 		p.Batches.Add(1)
@@ -190,7 +195,11 @@ func (p *Pipeline) commit(batch []*pending) {
 		return
 	}
 	for i, r := range batch {
-		p.finish([]*pending{r}, p.store.Ingest(ctx, accs[i:i+1]))
+		err := p.store.Ingest(ctx, accs[i:i+1])
+		for try := 0; try < 3 && apperr.Is(err, apperr.CodeUnavailable); try++ {
+			err = p.store.Ingest(ctx, accs[i:i+1])
+		}
+		p.finish([]*pending{r}, err)
 	}
 }
 
