@@ -36,18 +36,20 @@ const (
 type Root struct {
 	JSON bool `help:"Print the API's JSON instead of tables (for scripts)."`
 
-	Login    LoginCmd    `cmd:"" help:"Sign in to a Firebreak server and store an API token for later commands."`
-	Logout   LogoutCmd   `cmd:"" help:"Forget the stored credentials (the token stays valid until revoked)."`
-	Whoami   WhoamiCmd   `cmd:"" help:"Show who you are signed in as, and where."`
-	Incident IncidentCmd `cmd:"" aliases:"inc" help:"Declare and work incidents."`
-	User     UserCmd     `cmd:"" help:"Manage the people who can sign in."`
-	Team     TeamCmd     `cmd:"" help:"Manage teams."`
-	Service  ServiceCmd  `cmd:"" help:"Manage the service catalog."`
-	Token    TokenCmd    `cmd:"" help:"Manage API tokens."`
-	Triage   TriageCmd   `cmd:"" help:"Work the triage queue: declare an incident from alerts, or dismiss them."`
-	Alert    AlertCmd    `cmd:"" help:"Look at alerts and alert groups."`
-	Serve    ServeCmd    `cmd:"" help:"Run the Firebreak server."`
-	Migrate  MigrateCmd  `cmd:"" help:"Migrate the database to this version's schema and exit."`
+	Login      LoginCmd      `cmd:"" help:"Sign in to a Firebreak server and store an API token for later commands."`
+	Logout     LogoutCmd     `cmd:"" help:"Forget the stored credentials (the token stays valid until revoked)."`
+	Whoami     WhoamiCmd     `cmd:"" help:"Show who you are signed in as, and where."`
+	Incident   IncidentCmd   `cmd:"" aliases:"inc" help:"Declare and work incidents."`
+	User       UserCmd       `cmd:"" help:"Manage the people who can sign in."`
+	Team       TeamCmd       `cmd:"" help:"Manage teams."`
+	Service    ServiceCmd    `cmd:"" help:"Manage the service catalog."`
+	Token      TokenCmd      `cmd:"" help:"Manage API tokens."`
+	Triage     TriageCmd     `cmd:"" help:"Work the triage queue: declare an incident from alerts, or dismiss them."`
+	Alert      AlertCmd      `cmd:"" help:"Look at alerts and alert groups."`
+	Status     StatusCmd     `cmd:"" help:"Status pages and the public and internal communication of incidents."`
+	Statuspage StatuspageCmd `cmd:"" help:"Host the public status page elsewhere: export it as static files."`
+	Serve      ServeCmd      `cmd:"" help:"Run the Firebreak server."`
+	Migrate    MigrateCmd    `cmd:"" help:"Migrate the database to this version's schema and exit."`
 }
 
 // env is what every command's Run receives: the process's outside world,

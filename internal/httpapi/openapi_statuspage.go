@@ -49,6 +49,12 @@ var statusOperations = map[string]op{
 	"GET /api/v1/status-pages/{page}/incidents/{incident}/updates/{update}/deliveries": {tag: "status pages", summary: "How an update reached each subscriber (admins)", status: 200, resp: deliveryList{}},
 	"POST /api/v1/status-pages/{page}/maintenance": {tag: "status pages", summary: "Schedule a maintenance",
 		desc: "It moves to in_progress when its window opens (its components go under maintenance) and to completed when it closes, unless updated by hand before.", body: statuspage.MaintenanceInput{}, status: 201, resp: statuspage.Published{}},
+	"GET /api/v1/status-pages/{page}/export": {tag: "status pages", summary: "The whole public site of a page as static files",
+		desc: "HTML, JSON and feeds, built with links under `root` (default: the root of a host), for hosting the status page somewhere " +
+			"that stays up when Firebreak is down (`firebreak statuspage export DIR`). If-None-Match with the ETag gives 304 while nothing changed.",
+		query:   []param{{name: "root", desc: "Path prefix of the links, e.g. /status; empty for a host's root.", schema: obj{"type": "string"}}},
+		headers: []param{{name: "If-None-Match", desc: "The ETag of the export you hold.", schema: obj{"type": "string"}}},
+		status:  200, resp: exportDoc{}, etag: true, errors: []int{304}},
 	"GET /api/v1/status-pages/{page}/subscribers": {tag: "status pages", summary: "List a page's subscribers (admins)", status: 200, resp: subscriberList{}},
 	"POST /api/v1/status-pages/{page}/subscribers": {tag: "status pages", summary: "Add a subscriber (admins)",
 		desc: "A webhook subscriber is active at once and its signing secret is in the answer, once. An email subscriber still confirms by the link sent to them.", body: statuspage.SubscriberInput{}, status: 201, resp: subscriberCreated{}},

@@ -266,6 +266,10 @@ func TestTourOfEveryRoute(t *testing.T) {
 		step(req{method: "POST", path: pagePath + "/maintenance", token: ann, body: map[string]any{"title": "DB upgrade", "body": "Short",
 			"scheduled_for": time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339), "scheduled_until": time.Now().Add(50 * time.Hour).UTC().Format(time.RFC3339),
 			"components": []any{comp["id"]}}}, 201)
+		exp := step(req{method: "GET", path: pagePath + "/export?root=/status", token: ann}, 200)
+		if len(exp["files"].([]any)) < 10 {
+			t.Errorf("export has %d files", len(exp["files"].([]any)))
+		}
 		sub := step(req{method: "POST", path: pagePath + "/subscribers", token: adm, body: map[string]any{"kind": "webhook", "address": "https://hooks.example.com/status"}}, 201)
 		step(req{method: "GET", path: pagePath + "/subscribers", token: adm}, 200)
 		step(req{method: "DELETE", path: fmt.Sprintf("%s/subscribers/%v", pagePath, sub["id"]), token: adm}, 204)

@@ -81,6 +81,7 @@ func (s *server) routes() []route {
 		{"POST /api/v1/status-pages/{page}/incidents/{incident}/updates", signedIn, s.postPublicUpdate},
 		{"GET /api/v1/status-pages/{page}/incidents/{incident}/updates/{update}/deliveries", signedIn, s.getDeliveries},
 		{"POST /api/v1/status-pages/{page}/maintenance", signedIn, s.postMaintenance},
+		{"GET /api/v1/status-pages/{page}/export", signedIn, s.getStatusExport},
 		{"GET /api/v1/status-pages/{page}/subscribers", signedIn, s.listSubscribers},
 		{"POST /api/v1/status-pages/{page}/subscribers", signedIn, s.postSubscriber},
 		{"DELETE /api/v1/status-pages/{page}/subscribers/{subscriber}", signedIn, s.deleteSubscriber},

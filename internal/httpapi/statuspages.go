@@ -1,8 +1,14 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/apperr"
@@ -606,4 +612,52 @@ func (s *server) postStakeholderUpdate(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, u)
+}
+
+// exportFile is one file of an exported site.
+type exportFile struct {
+	Name        string `json:"name"` // relative file name, e.g. "incidents/4/index.html"
+	ContentType string `json:"content_type"`
+	Body        string `json:"body"` // the content, base64 (standard encoding)
+}
+
+// exportDoc is a whole exported site; etag changes when any file does.
+type exportDoc struct {
+	ETag  string       `json:"etag"`
+	Files []exportFile `json:"files"`
+}
+
+var exportQuery = []string{"root"}
+
+func (s *server) getStatusExport(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.pageID(r)
+	if err != nil {
+		return err
+	}
+	if err := checkQuery(r, exportQuery...); err != nil {
+		return err
+	}
+	root := strings.TrimSuffix(r.URL.Query().Get("root"), "/")
+	if root != "" && (!strings.HasPrefix(root, "/") || strings.ContainsAny(root, "\"'<> ")) {
+		return apperr.Invalid("root", "must be a path like /status, or empty for the root of a host")
+	}
+	site, err := s.status.Export(r.Context(), id, root, s.baseURL)
+	if err != nil {
+		return err
+	}
+	paths := slices.Sorted(maps.Keys(site.Files))
+	h := sha256.New()
+	doc := exportDoc{Files: []exportFile{}}
+	for _, p := range paths {
+		f := site.Files[p]
+		h.Write([]byte(p + f.ETag))
+		doc.Files = append(doc.Files, exportFile{Name: statuspage.ExportName(p), ContentType: f.ContentType, Body: base64.StdEncoding.EncodeToString(f.Body)})
+	}
+	doc.ETag = `"` + hex.EncodeToString(h.Sum(nil)[:12]) + `"`
+	w.Header().Set("ETag", doc.ETag)
+	if r.Header.Get("If-None-Match") == doc.ETag {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	return writeJSON(w, http.StatusOK, doc)
 }

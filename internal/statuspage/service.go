@@ -251,3 +251,34 @@ func (s *Service) PageIncidents(ctx context.Context, pageID int64) ([]*Incident,
 	}
 	return out, nil
 }
+
+// Export renders one page as a static site whose links start at root ("" for
+// the root of a host), for hosting somewhere that stays up when Firebreak
+// is down. Anyone signed in may: it is what the public sees.
+func (s *Service) Export(ctx context.Context, pageID int64, root, baseURL string) (*Site, error) {
+	if _, err := actorOf(ctx); err != nil {
+		return nil, err
+	}
+	p, err := s.store.Page(ctx, pageID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	d, err := s.store.Load(ctx, now.AddDate(0, 0, -92))
+	if err != nil {
+		return nil, err
+	}
+	return BuildSite(d, p, now, PageURL(p, baseURL), root, 90)
+}
+
+// ExportName is the file a site path is written to: directories get an
+// index.html, so that any static web server serves the same URLs.
+func ExportName(path string) string {
+	switch {
+	case path == "":
+		return "index.html"
+	case strings.HasPrefix(path, "api/") || strings.HasPrefix(path, "static/") || strings.Contains(path[strings.LastIndex(path, "/")+1:], "."):
+		return path
+	}
+	return path + "/index.html"
+}
