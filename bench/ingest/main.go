@@ -156,6 +156,7 @@ func run(dbURL string, conns int, duration time.Duration, fingerprints int, repe
 	var decodeOnly float64
 	if baseline {
 		decodeOnly = measureDecodeOnly(conns, min(duration, 10*time.Second), fingerprints)
+		acknowledged.Store(0) // those 202s came from the decode-only handler
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
