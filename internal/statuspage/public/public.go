@@ -274,9 +274,12 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f *statuspage
 	if f.Immutable {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
-		// Short enough that a CDN shows a new update within seconds, and
-		// stale copies keep serving when Firebreak itself is down.
-		h.Set("Cache-Control", "public, max-age=5, stale-while-revalidate=30, stale-if-error=86400")
+		// Browsers revalidate every view (a 304 when unchanged), so a
+		// visitor never sees an old update; shared caches and CDNs keep a
+		// copy for 5 s, and keep serving it when Firebreak itself is down
+		// (CDN-Cache-Control, RFC 9213, is read by the CDNs only).
+		h.Set("Cache-Control", "public, max-age=0, s-maxage=5")
+		h.Set("CDN-Cache-Control", "public, max-age=5, stale-while-revalidate=30, stale-if-error=86400")
 	}
 	if strings.HasPrefix(f.ContentType, "application/json") {
 		h.Set("Access-Control-Allow-Origin", "*") // as Statuspage: dashboards on other sites read it
