@@ -190,4 +190,3 @@ type PreviewResult struct {
 	Title  string `json:"title"`
 	HTML   string `json:"html"` // sanitized
 }
-

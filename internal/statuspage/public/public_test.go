@@ -119,7 +119,7 @@ func TestPublicPagesAndSubscribers(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = sp.Publish(ctx, inc.Number, statuspage.UpdateInput{Status: statuspage.Identified,
-			Body: "Customers hosted on the US infrastructure can't open the Analytics Interface.",
+			Body:       "Customers hosted on the US infrastructure can't open the Analytics Interface.",
 			Components: []statuspage.ComponentChange{{ComponentID: plugins.ID, Status: statuspage.MajorOutage}, {ComponentID: push.ID, Status: statuspage.PartialOutage}}})
 		if err != nil {
 			t.Fatal(err)
