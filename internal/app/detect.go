@@ -66,9 +66,7 @@ func (a *App) mountDetect(mux *http.ServeMux) {
 	}
 }
 
-// detectLoop raises alerts for missed heartbeats and prunes old payloads,
-// once a minute until ctx ends. Every node may run it: a missed heartbeat
-// is one alert however often it is raised (its dedup key is fixed).
+// detectLoop runs detectTick once a minute until ctx ends.
 func (a *App) detectLoop(ctx context.Context) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
@@ -77,20 +75,28 @@ func (a *App) detectLoop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			a.detectTick(ctx)
 		}
-		now := a.Now()
-		missed, err := a.Detect.Triage.MissedHeartbeats(ctx, now)
-		if err != nil {
-			a.Log.Warn("heartbeat check failed", "error", err)
+	}
+}
+
+// detectTick raises an alert for each missed heartbeat and prunes old
+// payloads. Every node may run it: a missed heartbeat is one alert however
+// often it is raised (its dedup key is fixed per integration), and the
+// next ping resolves it.
+func (a *App) detectTick(ctx context.Context) {
+	now := a.Now()
+	missed, err := a.Detect.Triage.MissedHeartbeats(ctx, now)
+	if err != nil {
+		a.Log.Warn("heartbeat check failed", "error", err)
+	}
+	for _, in := range missed {
+		if err := a.Detect.Receiver.Raise(ctx, in, in.HeartbeatEvent(detect.Trigger, now)); err != nil {
+			a.Log.Warn("raise missed heartbeat", "integration", in.Name, "error", err)
 		}
-		for _, in := range missed {
-			if err := a.Detect.Receiver.Raise(ctx, in, in.HeartbeatEvent(detect.Trigger, now)); err != nil {
-				a.Log.Warn("raise missed heartbeat", "integration", in.Name, "error", err)
-			}
-		}
-		if _, err := a.Store.Alerts(nil).PruneEvents(ctx, now.Add(-eventRetention)); err != nil {
-			a.Log.Warn("prune alert payloads", "error", err)
-		}
+	}
+	if _, err := a.Store.Alerts(nil).PruneEvents(ctx, now.Add(-eventRetention)); err != nil {
+		a.Log.Warn("prune alert payloads", "error", err)
 	}
 }
 

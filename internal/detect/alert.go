@@ -48,6 +48,10 @@ type Accepted struct {
 	Body          []byte
 	Events        []Routed
 	Ping          bool // a heartbeat ping: no body is kept; its events resolve a missed-heartbeat alert
+	// Raised is an event Firebreak made itself (a missed heartbeat): it is
+	// not a sign of life from the sender, so the integration's last-seen
+	// time stays as it was.
+	Raised bool
 }
 
 // AlertFilter selects alerts for a list.

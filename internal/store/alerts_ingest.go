@@ -47,7 +47,7 @@ func (a *Alerts) Ingest(ctx context.Context, batch []detect.Accepted) error {
 		for i := range batch {
 			acc := &batch[i]
 			now := acc.ReceivedAt.UTC()
-			if now.After(lastSeen[acc.IntegrationID]) {
+			if !acc.Raised && now.After(lastSeen[acc.IntegrationID]) {
 				lastSeen[acc.IntegrationID] = now
 			}
 			for j := range acc.Events {

@@ -193,7 +193,7 @@ func (r *Receiver) Raise(ctx context.Context, in detect.Integration, e detect.Ev
 	if err != nil {
 		return err
 	}
-	acc := detect.Accepted{IntegrationID: in.ID, ReceivedAt: r.now().UTC(), Body: []byte(`{"raised_by":"firebreak"}`),
+	acc := detect.Accepted{IntegrationID: in.ID, ReceivedAt: r.now().UTC(), Body: []byte(`{"raised_by":"firebreak"}`), Raised: true,
 		Events: []detect.Routed{rt.Route(e, &in)}}
 	return r.pipe.Submit(ctx, acc)
 }
