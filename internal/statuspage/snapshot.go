@@ -2,6 +2,7 @@ package statuspage
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,6 +14,7 @@ import (
 // File is one pre-rendered public resource.
 type File struct {
 	Body        []byte
+	Gzip        []byte // Body gzip-compressed, for clients that accept it; set by the server, which reuses it while the ETag stays
 	ContentType string
 	ETag        string // strong, quoted
 	Immutable   bool   // static assets; pages and JSON change with every update
@@ -193,3 +195,13 @@ func BuildSite(d *Data, p Page, now time.Time, url, root string, days int) (*Sit
 }
 
 func slicesClone[T any](s []T) []T { return append([]T(nil), s...) }
+
+// Compress gzips b; the server does it once per changed file, so views
+// cost no compression.
+func Compress(b []byte) []byte {
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	_, _ = zw.Write(b)
+	_ = zw.Close()
+	return buf.Bytes()
+}

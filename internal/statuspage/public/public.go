@@ -10,6 +10,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -51,6 +52,7 @@ type Server struct {
 	snap    atomic.Pointer[snapshot]
 	rebuild chan struct{}
 	mu      sync.Mutex // serializes builds
+	first   sync.Mutex // serializes the build of the first snapshot on demand
 }
 
 // snapshot is a built statuspage.Snapshot with the times each file last changed.
@@ -92,13 +94,14 @@ func (s *Server) Refresh(ctx context.Context) error {
 	carry := func(old, cur *statuspage.Site) {
 		for path, f := range cur.Files {
 			next.modified[f] = stamp
-			if old == nil {
-				continue
+			// Unchanged content keeps its Last-Modified and its compressed copy.
+			if old != nil {
+				if of := old.Files[path]; of != nil && of.ETag == f.ETag {
+					next.modified[f], f.Gzip = prev.modified[of], of.Gzip
+					continue
+				}
 			}
-			// Unchanged content keeps its Last-Modified.
-			if of := old.Files[path]; of != nil && of.ETag == f.ETag {
-				next.modified[f] = prev.modified[of]
-			}
+			f.Gzip = statuspage.Compress(f.Body)
 		}
 	}
 	for slug, site := range built.Sites {
@@ -164,6 +167,12 @@ func (s *Server) Run(ctx context.Context, signals Signals) {
 
 // current returns the snapshot, building the first one on demand.
 func (s *Server) current(ctx context.Context) (*snapshot, error) {
+	if sn := s.snap.Load(); sn != nil {
+		return sn, nil
+	}
+	// The first views wait for one build, not one build each.
+	s.first.Lock()
+	defer s.first.Unlock()
 	if sn := s.snap.Load(); sn != nil {
 		return sn, nil
 	}
@@ -264,8 +273,15 @@ func route(sn *statuspage.Snapshot, r *http.Request) (*statuspage.Site, string, 
 
 func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f *statuspage.File, modified time.Time) {
 	h := w.Header()
+	body, etag := f.Body, f.ETag
+	h.Set("Vary", "Accept-Encoding")
+	if acceptsGzip(r) && f.Gzip != nil {
+		// The compressed copy is another representation: its own ETag.
+		body, etag = f.Gzip, strings.TrimSuffix(f.ETag, `"`)+`-gz"`
+		h.Set("Content-Encoding", "gzip")
+	}
 	h.Set("Content-Type", f.ContentType)
-	h.Set("ETag", f.ETag)
+	h.Set("ETag", etag)
 	// Public pages run no script at all; logos may come from any https host.
 	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data: https:; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 	if !modified.IsZero() {
@@ -285,7 +301,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f *statuspage
 		h.Set("Access-Control-Allow-Origin", "*") // as Statuspage: dashboards on other sites read it
 	}
 	if match := r.Header.Get("If-None-Match"); match != "" {
-		if etagMatches(match, f.ETag) {
+		if etagMatches(match, etag) {
 			w.WriteHeader(http.StatusNotModified)
 			return
 		}
@@ -293,10 +309,11 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f *statuspage
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if r.Method == http.MethodHead {
 		return
 	}
-	_, _ = w.Write(f.Body)
+	_, _ = w.Write(body)
 }
 
 func etagMatches(header, etag string) bool {
@@ -304,6 +321,17 @@ func etagMatches(header, etag string) bool {
 		part = strings.TrimPrefix(strings.TrimSpace(part), "W/")
 		if part == etag || part == "*" {
 			return true
+		}
+	}
+	return false
+}
+
+// acceptsGzip reports whether the client takes gzip (q=0 refuses it).
+func acceptsGzip(r *http.Request) bool {
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
 		}
 	}
 	return false

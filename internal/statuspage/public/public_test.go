@@ -1,6 +1,7 @@
 package public_test
 
 import (
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -192,5 +193,31 @@ func eachNode(t *testing.T, fn func(t *testing.T, s *apptest.Server, mail *smtpt
 			}
 			fn(t, apptest.Start(t, opts...), mail)
 		})
+	}
+}
+
+// TestGzipRepresentation: a client that takes gzip gets the precompressed
+// copy with its own ETag, and a 304 for it.
+func TestGzipRepresentation(t *testing.T) {
+	s := apptest.Start(t)
+	resp, body := get(t, s.URL+"/api/v2/summary.json", "Accept-Encoding", "gzip")
+	if resp.Header.Get("Content-Encoding") != "gzip" || !strings.HasSuffix(resp.Header.Get("ETag"), `-gz"`) || resp.Header.Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("headers %v", resp.Header)
+	}
+	zr, err := gzip.NewReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	if !strings.Contains(string(plain), `"indicator":"none"`) {
+		t.Errorf("decompressed %s", plain)
+	}
+	r2, _ := get(t, s.URL+"/api/v2/summary.json", "Accept-Encoding", "gzip", "If-None-Match", resp.Header.Get("ETag"))
+	if r2.StatusCode != http.StatusNotModified {
+		t.Errorf("304 for the gzip ETag: %d", r2.StatusCode)
+	}
+	r3, _ := get(t, s.URL+"/api/v2/summary.json", "Accept-Encoding", "identity")
+	if r3.Header.Get("Content-Encoding") != "" {
+		t.Errorf("identity got %q", r3.Header.Get("Content-Encoding"))
 	}
 }
