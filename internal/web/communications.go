@@ -105,7 +105,14 @@ func (s *server) commsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.render(w, r, http.StatusOK, "communications", pageData(v, nil))
+	var b *banner
+	switch {
+	case r.URL.Query().Get("published") != "":
+		b = &banner{Kind: "ok", Message: "Published. The status page shows it within seconds, and subscribers are being notified."}
+	case r.URL.Query().Get("sent") != "":
+		b = &banner{Kind: "ok", Message: "Sent to the internal channels."}
+	}
+	s.render(w, r, http.StatusOK, "communications", pageData(v, b))
 	return nil
 }
 

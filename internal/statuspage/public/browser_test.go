@@ -121,7 +121,9 @@ func TestBrowserCommunicationsStory(t *testing.T) {
 	comms := s.URL + "/incidents/" + inc.Ref() + "/communications"
 	publish := func(what string) {
 		t.Helper()
-		step(what, chromedp.Click(chromedp.CSS(`#draft-form button.btn-primary`)), chromedp.WaitVisible(chromedp.CSS(`.comms-public .pub`)))
+		// The banner of the page after the redirect says it went through.
+		step(what, chromedp.Evaluate[chromedp.Void](`document.querySelector('.banner-ok')?.remove()`),
+			chromedp.Click(chromedp.CSS(`#draft-form button.btn-primary`)), chromedp.WaitVisible(chromedp.CSS(`.banner-ok`)))
 	}
 
 	step("Carla signs in", chromedp.Navigate(s.URL+"/login"), chromedp.WaitVisible(chromedp.CSS(`input[name="login"]`)),
