@@ -75,6 +75,7 @@ func body(fp int, status string) []byte {
 // result is what one phase measured.
 type result struct {
 	accepted, refused, failed int64
+	firstFailure              string
 	latencies                 []time.Duration // of accepted requests
 	elapsed                   time.Duration
 }
@@ -108,9 +109,12 @@ func load(url string, conns int, d time.Duration, next func() []byte) result {
 				resp, err := hc.Post(url, "application/json", bytes.NewReader(next()))
 				if err != nil {
 					local.failed++
+					if local.firstFailure == "" {
+						local.firstFailure = err.Error()
+					}
 					continue
 				}
-				io.Copy(io.Discard, resp.Body)
+				answer, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
 				resp.Body.Close()
 				switch {
 				case resp.StatusCode == http.StatusAccepted:
@@ -120,6 +124,9 @@ func load(url string, conns int, d time.Duration, next func() []byte) result {
 					local.refused++
 				default:
 					local.failed++
+					if local.firstFailure == "" {
+						local.firstFailure = resp.Status + " " + string(answer)
+					}
 				}
 			}
 			acknowledged.Add(local.accepted)
@@ -127,6 +134,9 @@ func load(url string, conns int, d time.Duration, next func() []byte) result {
 			res.accepted += local.accepted
 			res.refused += local.refused
 			res.failed += local.failed
+			if res.firstFailure == "" {
+				res.firstFailure = local.firstFailure
+			}
 			res.latencies = append(res.latencies, local.latencies...)
 			mu.Unlock()
 		})
@@ -209,6 +219,9 @@ func run(dbURL string, conns int, duration time.Duration, fingerprints int, repe
 	fmt.Printf("B1 %-8s %d conns %s: %7.0f accepted/s  p50 %-8s p99 %-8s max %-8s  429: %d  errors: %d  (%.1f requests per transaction, %d distinct fingerprints)\n",
 		a.Store.Dialect(), conns, duration, rate, b1.q(0.5), b1.q(0.99), b1.q(1), b1.refused, b1.failed,
 		float64(pipe.Committed.Load()-c0)/float64(max(batches, 1)), min(used.Load(), int64(fingerprints)))
+	if b1.firstFailure != "" {
+		fmt.Printf("   first error: %s\n", b1.firstFailure)
+	}
 	if decodeOnly > 0 {
 		fmt.Printf("   ratio to a decode-only handler measured here (%.0f/s): %.2f; to the issue's figures (38,000/s decode-only, 9,300/s group-committed SQLite insert): %.2f and %.2f\n",
 			decodeOnly, rate/decodeOnly, rate/38000, rate/9300)

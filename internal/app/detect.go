@@ -48,8 +48,9 @@ func (a *App) buildDetect(q *jobs.Queue) {
 	committers := 1 // SQLite has one writer
 	if a.Store.Dialect() == store.Postgres {
 		// Two transactions at a time overlap one's commit with the other's
-		// statements; more only wait on each other's row locks (measured
-		// with bench/ingest: 1: 5,600/s, 2: 8,400/s, 4: 7,400/s).
+		// statements; more mostly wait on each other's row locks (bench/ingest
+		// on a busy 2-core machine: 1: 5,600/s, 2: 8,400/s, 3: no better
+		// within the noise, 4: 7,400/s).
 		committers = 2
 	}
 	pipe := ingest.NewPipeline(alerts, ingest.PipelineOptions{Committers: committers, Log: a.Log})

@@ -182,9 +182,7 @@ func (p *Pipeline) commit(batch []*pending) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := p.store.Ingest(ctx, accs)
-	if apperr.Is(err, apperr.CodeUnavailable) {
-		// A deadlock or serialization failure on PostgreSQL rolled the
-		// batch back; the same batch usually goes through at once.
+	if retryable(err) {
 		err = p.store.Ingest(ctx, accs)
 	}
 	if err == nil {
@@ -199,7 +197,7 @@ func (p *Pipeline) commit(batch []*pending) {
 	}
 	for i, r := range batch {
 		err := p.store.Ingest(ctx, accs[i:i+1])
-		for try := 0; try < 3 && apperr.Is(err, apperr.CodeUnavailable); try++ {
+		for try := 0; try < 3 && retryable(err); try++ {
 			err = p.store.Ingest(ctx, accs[i:i+1])
 		}
 		p.finish([]*pending{r}, err)
@@ -237,4 +235,14 @@ func compareAccepted(a, b *detect.Accepted) int {
 		return 1
 	}
 	return 0
+}
+
+// retryable reports whether a batch failed only because of another
+// transaction at the same moment, so that the same writes go through when
+// tried again: a deadlock or serialization failure on PostgreSQL
+// (Unavailable), or two batches opening the same new alert or alert group
+// at once (Conflict on the index that allows one open alert per key; the
+// retry finds the one the other batch committed and updates it).
+func retryable(err error) bool {
+	return apperr.Is(err, apperr.CodeUnavailable) || apperr.Is(err, apperr.CodeConflict)
 }
