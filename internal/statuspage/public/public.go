@@ -152,15 +152,26 @@ func (s *Server) Run(ctx context.Context, signals Signals) {
 	}
 	tick := time.NewTicker(s.opts.Refresh)
 	defer tick.Stop()
+	changed := true
+	var built time.Time
 	for {
-		if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
-			s.opts.Log.Error("status page snapshot", "err", err)
+		// Without a change, only the relative times ("5 minutes ago") and
+		// today's bar move, a minute at a time: rebuild once a minute then.
+		now := s.opts.Now()
+		if changed || !now.Truncate(time.Minute).Equal(built.Truncate(time.Minute)) {
+			if err := s.Refresh(ctx); err != nil && ctx.Err() == nil {
+				s.opts.Log.Error("status page snapshot", "err", err)
+			} else {
+				built = now
+			}
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
+			changed = false
 		case <-s.rebuild:
+			changed = true
 		}
 	}
 }
