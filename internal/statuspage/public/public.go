@@ -59,7 +59,54 @@ type Server struct {
 type snapshot struct {
 	*statuspage.Snapshot
 	modified map[*statuspage.File]time.Time
+	headers  map[*statuspage.File]*fileHeaders
 }
+
+// fileHeaders are the response headers of one file, built once per
+// snapshot: a view copies slices into the header map instead of
+// formatting and canonicalizing ten headers each time.
+type fileHeaders struct {
+	plain, gzip http.Header
+}
+
+// commonHeaders are the headers every public file carries.
+func commonHeaders(f *statuspage.File, modified time.Time) http.Header {
+	h := http.Header{}
+	h.Set("Content-Type", f.ContentType)
+	h.Set("Vary", "Accept-Encoding")
+	// Public pages run no script at all; logos may come from any https host.
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data: https:; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	if !modified.IsZero() {
+		h.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
+	}
+	if f.Immutable {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		// Browsers revalidate every view (a 304 when unchanged), so a
+		// visitor never sees an old update; shared caches and CDNs keep a
+		// copy for 5 s, and keep serving it when Firebreak itself is down
+		// (CDN-Cache-Control, RFC 9213, is read by the CDNs only).
+		h.Set("Cache-Control", "public, max-age=0, s-maxage=5")
+		h.Set("CDN-Cache-Control", "public, max-age=5, stale-while-revalidate=30, stale-if-error=86400")
+	}
+	if strings.HasPrefix(f.ContentType, "application/json") {
+		h.Set("Access-Control-Allow-Origin", "*") // as Statuspage: dashboards on other sites read it
+	}
+	return h
+}
+
+func newFileHeaders(f *statuspage.File, modified time.Time) *fileHeaders {
+	plain, gz := commonHeaders(f, modified), commonHeaders(f, modified)
+	plain.Set("ETag", f.ETag)
+	plain.Set("Content-Length", strconv.Itoa(len(f.Body)))
+	// The compressed copy is another representation: its own ETag.
+	gz.Set("ETag", gzipETag(f.ETag))
+	gz.Set("Content-Encoding", "gzip")
+	gz.Set("Content-Length", strconv.Itoa(len(f.Gzip)))
+	return &fileHeaders{plain: plain, gzip: gz}
+}
+
+func gzipETag(etag string) string { return strings.TrimSuffix(etag, `"`) + `-gz"` }
 
 // New returns a server; call Run to keep its snapshot fresh.
 func New(load Loader, subs Subscriptions, opts Options) *Server {
@@ -88,7 +135,7 @@ func (s *Server) Refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	next := &snapshot{Snapshot: built, modified: map[*statuspage.File]time.Time{}}
+	next := &snapshot{Snapshot: built, modified: map[*statuspage.File]time.Time{}, headers: map[*statuspage.File]*fileHeaders{}}
 	prev := s.snap.Load()
 	stamp := now.UTC().Truncate(time.Second)
 	carry := func(old, cur *statuspage.Site) {
@@ -117,6 +164,9 @@ func (s *Server) Refresh(ctx context.Context) error {
 			old = prev.Hosts[host]
 		}
 		carry(old, site)
+	}
+	for f, m := range next.modified {
+		next.headers[f] = newFileHeaders(f, m)
 	}
 	s.snap.Store(next)
 	return nil
@@ -239,7 +289,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	s.serveFile(w, r, f, sn.modified[f])
+	s.serveFile(w, r, f, sn.modified[f], sn.headers[f])
 }
 
 // HostSite reports whether host (without port) is a page's own host.
@@ -282,45 +332,27 @@ func route(sn *statuspage.Snapshot, r *http.Request) (*statuspage.Site, string, 
 	return sn.Default, rest, true
 }
 
-func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f *statuspage.File, modified time.Time) {
-	h := w.Header()
-	body, etag := f.Body, f.ETag
-	h.Set("Vary", "Accept-Encoding")
+func (s *Server) serveFile(w http.ResponseWriter, r *http.Request, f *statuspage.File, modified time.Time, fh *fileHeaders) {
+	body, hdr := f.Body, fh.plain
 	if acceptsGzip(r) && f.Gzip != nil {
-		// The compressed copy is another representation: its own ETag.
-		body, etag = f.Gzip, strings.TrimSuffix(f.ETag, `"`)+`-gz"`
-		h.Set("Content-Encoding", "gzip")
+		body, hdr = f.Gzip, fh.gzip
 	}
-	h.Set("Content-Type", f.ContentType)
-	h.Set("ETag", etag)
-	// Public pages run no script at all; logos may come from any https host.
-	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data: https:; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-	if !modified.IsZero() {
-		h.Set("Last-Modified", modified.UTC().Format(http.TimeFormat))
+	h := w.Header()
+	for k, v := range hdr {
+		h[k] = v // shared, never modified: built for this snapshot
 	}
-	if f.Immutable {
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-	} else {
-		// Browsers revalidate every view (a 304 when unchanged), so a
-		// visitor never sees an old update; shared caches and CDNs keep a
-		// copy for 5 s, and keep serving it when Firebreak itself is down
-		// (CDN-Cache-Control, RFC 9213, is read by the CDNs only).
-		h.Set("Cache-Control", "public, max-age=0, s-maxage=5")
-		h.Set("CDN-Cache-Control", "public, max-age=5, stale-while-revalidate=30, stale-if-error=86400")
-	}
-	if strings.HasPrefix(f.ContentType, "application/json") {
-		h.Set("Access-Control-Allow-Origin", "*") // as Statuspage: dashboards on other sites read it
-	}
+	etag := hdr["Etag"][0]
+	notModified := false
 	if match := r.Header.Get("If-None-Match"); match != "" {
-		if etagMatches(match, etag) {
-			w.WriteHeader(http.StatusNotModified)
-			return
-		}
+		notModified = etagMatches(match, etag)
 	} else if since, err := http.ParseTime(r.Header.Get("If-Modified-Since")); err == nil && !modified.IsZero() && !modified.Truncate(time.Second).After(since) {
+		notModified = true
+	}
+	if notModified {
+		delete(h, "Content-Length")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
 	if r.Method == http.MethodHead {
 		return
 	}
