@@ -21,6 +21,7 @@ type StatusCmd struct {
 	Draft       StatusDraftCmd       `cmd:"" help:"Show the proposed next public update of an incident, and when it is due."`
 	Publish     StatusPublishCmd     `cmd:"" help:"Publish a public update of an incident (its Communications Manager, Incident Manager, or an admin)."`
 	Stakeholder StatusStakeholderCmd `cmd:"" help:"Send an internal stakeholder update of an incident."`
+	Maintenance StatusMaintenanceCmd `cmd:"" help:"Schedule a maintenance window (it starts and completes by itself)."`
 }
 
 // StatuspageCmd holds the status page's hosting commands.
@@ -403,5 +404,63 @@ func writeSite(dir string, files []client.ExportedFile) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// StatusMaintenanceCmd schedules a maintenance.
+type StatusMaintenanceCmd struct {
+	Title     string        `arg:"" help:"What the maintenance is, e.g. 'Database upgrade'."`
+	Start     string        `required:"" help:"When it starts: RFC 3339 (2026-12-01T22:00:00+01:00) or 'YYYY-MM-DD HH:MM' in your time zone."`
+	Duration  time.Duration `default:"1h" help:"How long it lasts."`
+	Body      string        `help:"What customers should know."`
+	Component []string      `help:"A component it affects (id or name); repeat for several."`
+	Page      string        `help:"The status page (id or slug); default the default page."`
+}
+
+// Run schedules it.
+func (c *StatusMaintenanceCmd) Run(e *env) error {
+	start, err := time.Parse(time.RFC3339, c.Start)
+	if err != nil {
+		if start, err = time.ParseInLocation("2006-01-02 15:04", c.Start, e.loc); err != nil {
+			return usagef("--start must be like 2026-12-01T22:00:00+01:00 or '2026-12-01 22:00', not %q", c.Start)
+		}
+	}
+	if c.Duration <= 0 {
+		return usagef("--duration must be positive")
+	}
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	p, err := e.pageArg(cl, c.Page)
+	if err != nil {
+		return err
+	}
+	in := client.MaintenanceInput{Title: c.Title, Body: c.Body, ScheduledFor: start, ScheduledUntil: start.Add(c.Duration)}
+	if in.Body == "" {
+		in.Body = "We will perform scheduled maintenance."
+	}
+	if len(c.Component) > 0 {
+		comps, err := cl.StatusComponents(e.ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for _, a := range c.Component {
+			cp, err := e.componentArg(comps, a)
+			if err != nil {
+				return err
+			}
+			in.Components = append(in.Components, cp.ID)
+		}
+	}
+	var raw json.RawMessage
+	out, err := cl.WithRaw(&raw).ScheduleMaintenance(e.ctx, p.ID, in)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(raw)
+	}
+	e.printf("Scheduled %q on %s from %s to %s.\n", out.Incident.Name, p.Name, e.when(start), e.when(start.Add(c.Duration)))
 	return nil
 }

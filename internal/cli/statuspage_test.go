@@ -47,6 +47,11 @@ func TestStatusCommandsAgainstServer(t *testing.T) {
 	r = admin.run(t, "status", "stakeholder", "INC-1", "Support: expect tickets").want(t, 0)
 	has(t, "stakeholder", r.stdout, "timeline of INC-1")
 
+	r = admin.run(t, "status", "maintenance", "Database upgrade", "--start", "2030-01-02T22:00:00Z", "--duration", "2h", "--component", "Plugins").want(t, 0)
+	has(t, "maintenance", r.stdout, `Scheduled "Database upgrade" on Status`)
+	r = admin.run(t, "status", "maintenance", "x", "--start", "tomorrow").want(t, 2)
+	has(t, "bad start", r.stderr, "--start must be like")
+
 	dir := t.TempDir()
 	r = admin.run(t, "statuspage", "export", dir).want(t, 0)
 	has(t, "export", r.stdout, "Wrote", "files of Status")

@@ -199,3 +199,19 @@ func (c *Client) ExportStatusPage(ctx context.Context, pageID int64, root, etag 
 	}
 	return out, doc.ETag, nil
 }
+
+// MaintenanceInput schedules a maintenance.
+type MaintenanceInput struct {
+	Title          string    `json:"title"`
+	Body           string    `json:"body"`
+	ScheduledFor   time.Time `json:"scheduled_for"`
+	ScheduledUntil time.Time `json:"scheduled_until"`
+	Components     []int64   `json:"components,omitempty"`
+}
+
+// ScheduleMaintenance announces a maintenance window on a page.
+func (c *Client) ScheduleMaintenance(ctx context.Context, pageID int64, in MaintenanceInput) (Published, error) {
+	var out Published
+	err := c.do(ctx, request{method: http.MethodPost, path: "/api/v1/status-pages/" + pathID(pageID) + "/maintenance", body: in}, &out)
+	return out, err
+}
