@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/auth"
@@ -41,6 +42,7 @@ type App struct {
 	StatusPages   *statuspage.Service // status pages and incident communications
 	StatusPublic  *public.Server      // the public pages, served from a snapshot
 	statusWorkers *statuspage.Workers
+	statusAddr    atomic.Value // string: the address of the status_listen listener
 
 	handler http.Handler
 }
@@ -136,6 +138,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	go a.detectLoop(runCtx)
 	go a.StatusPublic.Run(runCtx, a.Hub)
+	if a.Config.StatusListen != "" {
+		go a.serveStatusListener(runCtx)
+	}
 	srv := &http.Server{
 		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -25,6 +25,7 @@ type Config struct {
 	Webhooks        WebhookConfig `koanf:"webhooks"`         // outgoing webhooks
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout"` // default 15s
 	SMTP            SMTPConfig    `koanf:"smtp"`             // outgoing email (status-page subscribers, reminders); unset host: no email
+	StatusListen    string        `koanf:"status_listen"`    // optional second listener serving only the public status pages, e.g. ":8081"
 }
 
 // SMTPConfig is the mail server Firebreak sends email through.

@@ -151,7 +151,7 @@ func TestKeys(t *testing.T) {
 		}
 	}
 	slices.Sort(scalars)
-	wantScalars := []string{"base_url", "data_dir", "database_url", "listen", "log.format", "log.level", "shutdown_timeout", "smtp.from", "smtp.host", "smtp.password", "smtp.tls", "smtp.username"}
+	wantScalars := []string{"base_url", "data_dir", "database_url", "listen", "log.format", "log.level", "shutdown_timeout", "smtp.from", "smtp.host", "smtp.password", "smtp.tls", "smtp.username", "status_listen"}
 	if !slices.Equal(scalars, wantScalars) {
 		t.Errorf("scalar keys = %q, want %q", scalars, wantScalars)
 	}

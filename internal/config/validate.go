@@ -19,6 +19,11 @@ func (c Config) Validate() error {
 	}
 
 	listenErr := checkListen(c.Listen)
+	if c.StatusListen != "" {
+		if e := checkListen(c.StatusListen); e != "" {
+			bad("status_listen", "%q %s", c.StatusListen, e)
+		}
+	}
 	if listenErr != "" {
 		bad("listen", "%q %s", c.Listen, listenErr)
 	}

@@ -221,3 +221,28 @@ func TestGzipRepresentation(t *testing.T) {
 		t.Errorf("identity got %q", r3.Header.Get("Content-Encoding"))
 	}
 }
+
+// TestOwnListener: with status_listen set, a second listener serves the
+// public pages and their JSON, and nothing else of Firebreak.
+func TestOwnListener(t *testing.T) {
+	s := apptest.Start(t, apptest.Configure(func(c *config.Config) { c.StatusListen = "127.0.0.1:0" }))
+	deadline := time.Now().Add(5 * time.Second)
+	for s.App.StatusAddr() == "" {
+		if time.Now().After(deadline) {
+			t.Fatal("the status listener did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	base := "http://" + s.App.StatusAddr()
+	if resp, body := get(t, base+"/"); resp.StatusCode != 200 || !strings.Contains(body, "All Systems Operational") {
+		t.Errorf("/: %d", resp.StatusCode)
+	}
+	if resp, body := get(t, base+"/api/v2/status.json"); resp.StatusCode != 200 || !strings.Contains(body, `"indicator":"none"`) {
+		t.Errorf("status.json: %d %s", resp.StatusCode, body)
+	}
+	for _, p := range []string{"/api/v1/me", "/login", "/incidents/INC-1"} {
+		if resp, _ := get(t, base+p); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s on the status listener: %d", p, resp.StatusCode)
+		}
+	}
+}
