@@ -35,6 +35,13 @@ type commsView struct {
 	Overdue      bool
 	PublicURL    string
 	Now          time.Time
+	Deliveries   map[int64]deliverySummary // by update id; admins only
+}
+
+// deliverySummary says how one update reached the subscribers.
+type deliverySummary struct {
+	Sent, Pending, Failed int
+	LastError             string
 }
 
 type commsComponent struct {
@@ -82,6 +89,30 @@ func (s *server) commsData(r *http.Request, n, pageID int64, status statuspage.I
 			}
 		}
 		v.Components = append(v.Components, cc)
+	}
+	if actor(r).IsAdmin() {
+		v.Deliveries = map[int64]deliverySummary{}
+		for _, p := range c.Public {
+			for _, u := range p.Updates {
+				ds, err := s.status.Deliveries(r.Context(), u.ID)
+				if err != nil {
+					return nil, err
+				}
+				var sum deliverySummary
+				for _, d := range ds {
+					switch d.State {
+					case "sent":
+						sum.Sent++
+					case "pending":
+						sum.Pending++
+					default:
+						sum.Failed++
+						sum.LastError = d.LastError
+					}
+				}
+				v.Deliveries[u.ID] = sum
+			}
+		}
 	}
 	if c.NextDue != nil {
 		d := time.Until(*c.NextDue).Round(time.Minute)

@@ -56,6 +56,8 @@ func TestCommunicationsPage(t *testing.T) {
 	}
 	r = bob.get("/incidents/" + ref + "/communications")
 	mustContain(t, "after publish", text(r.body), "Published", "Identified", "Next public update")
+	admin := e.login(t, e.Alice)
+	mustContain(t, "deliveries for admins", text(admin.get("/incidents/"+ref+"/communications").body), "Subscribers: 0 sent")
 	card := bob.get("/incidents/" + ref + "/communications/card")
 	mustContain(t, "card", text(card.body), "Identified on Status")
 
