@@ -326,15 +326,17 @@ func (v *commsView) MD(s string) template.HTML { return statuspage.RenderMarkdow
 // statusFieldLabels name the fields of the communications and status-page
 // forms in messages ("Message is required").
 var statusFieldLabels = map[string]string{
-	"body":         "Message",
-	"slug":         "Slug",
-	"host":         "Host name",
-	"logo_url":     "Logo URL",
-	"support_text": "Support text",
-	"components":   "Components:",
-	"address":      "Address:",
-	"status":       "Status:",
-	"cadence":      "Cadence:",
+	"body":            "Message",
+	"slug":            "Slug",
+	"host":            "Host name",
+	"logo_url":        "Logo URL",
+	"support_text":    "Support text",
+	"components":      "Components:",
+	"address":         "Address:",
+	"status":          "Status:",
+	"cadence":         "Cadence:",
+	"scheduled_for":   "Maintenance:",
+	"scheduled_until": "Maintenance:",
 }
 
 // statusMessage is messageOf with the labels of these forms.

@@ -113,8 +113,14 @@ func TestStatusPageSettings(t *testing.T) {
 	if r := alice.post(loc+"/components", url.Values{"name": {"Push Notifications"}, "services": {"payments"}}); r.status != http.StatusSeeOther {
 		t.Fatalf("component: %d %s", r.status, r.body)
 	}
+	if r := alice.post(loc+"/maintenance", url.Values{"title": {"Database upgrade"}, "body": {"Short"}, "start": {"2030-01-02T22:00"}, "minutes": {"90"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("maintenance: %d %s", r.status, r.body)
+	}
+	if r := alice.post(loc+"/maintenance", url.Values{"title": {"x"}, "body": {"y"}, "start": {"soon"}, "minutes": {"90"}}); r.status != http.StatusUnprocessableEntity {
+		t.Errorf("bad start: %d", r.status)
+	}
 	r = alice.get(loc)
-	mustContain(t, "page", text(r.body), "US infrastructure", "Push Notifications", "Common Features", "View public page")
+	mustContain(t, "page", text(r.body), "US infrastructure", "Push Notifications", "Common Features", "View public page", "Database upgrade · Scheduled")
 	if r := alice.post("/settings/status-pages", url.Values{"name": {"x"}, "slug": {"history"}, "time_zone": {"UTC"}}); r.status != http.StatusUnprocessableEntity {
 		t.Errorf("reserved slug: %d", r.status)
 	}

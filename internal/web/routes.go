@@ -61,6 +61,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /settings/status-pages/{id}", s.signedIn(s.statusForm(s.updateStatusPage)))
 	mux.Handle("POST /settings/status-pages/{id}/delete", s.signedIn(s.statusForm(s.deleteStatusPageForm)))
 	mux.Handle("POST /settings/status-pages/{id}/groups", s.signedIn(s.statusForm(s.addStatusGroup)))
+	mux.Handle("POST /settings/status-pages/{id}/maintenance", s.signedIn(s.statusForm(s.scheduleMaintenance)))
 	mux.Handle("POST /settings/status-pages/{id}/components", s.signedIn(s.statusForm(s.addStatusComponent)))
 	mux.Handle("POST /settings/status-pages/{id}/components/{cid}/status", s.signedIn(s.statusForm(s.setComponentStatus)))
 	mux.Handle("POST /settings/status-pages/{id}/components/{cid}/delete", s.signedIn(s.statusForm(s.deleteStatusComponentForm)))

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/apperr"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
 )
@@ -42,7 +43,9 @@ type statusPageView struct {
 	Components  []statuspage.Component
 	Statuses    []statuspage.ComponentStatus
 	Subscribers []statuspage.Subscriber
+	Maintenance []*statuspage.Incident
 	IsAdmin     bool
+	CanAct      bool // responders schedule maintenance
 }
 
 func (s *server) statusPagesList(w http.ResponseWriter, r *http.Request) error {
@@ -190,7 +193,17 @@ func (s *server) showStatusPage(w http.ResponseWriter, r *http.Request, id int64
 	if err != nil {
 		return err
 	}
-	v := statusPageView{Page: p, Path: statuspage.PagePath(p), Statuses: statuspage.ComponentStatuses, IsAdmin: actor(r).IsAdmin()}
+	v := statusPageView{Page: p, Path: statuspage.PagePath(p), Statuses: statuspage.ComponentStatuses, IsAdmin: actor(r).IsAdmin(),
+		CanAct: actor(r).Can(access.Responder)}
+	incs, err := s.status.PageIncidents(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, inc := range incs {
+		if inc.Kind == statuspage.KindMaintenance {
+			v.Maintenance = append(v.Maintenance, inc)
+		}
+	}
 	if v.Groups, err = s.status.Groups(ctx, id); err != nil {
 		return err
 	}
@@ -292,4 +305,35 @@ func (v statusPageView) GroupName(id int64) string {
 		}
 	}
 	return ""
+}
+
+// scheduleMaintenance answers the maintenance form of a page.
+func (s *server) scheduleMaintenance(r *http.Request) (string, error) {
+	id, back, err := pageIDParam(r)
+	if err != nil {
+		return "", err
+	}
+	p, err := s.status.Page(r.Context(), id)
+	if err != nil {
+		return "", err
+	}
+	start, err := time.ParseInLocation("2006-01-02T15:04", r.PostForm.Get("start"), p.Location())
+	if err != nil {
+		return "", apperr.Invalid("scheduled_for", "the start must be a date and time")
+	}
+	minutes, err := strconv.Atoi(r.PostForm.Get("minutes"))
+	if err != nil || minutes <= 0 {
+		return "", apperr.Invalid("scheduled_until", "the duration must be a positive number of minutes")
+	}
+	in := statuspage.MaintenanceInput{PageID: id, Title: r.PostForm.Get("title"), Body: r.PostForm.Get("body"),
+		ScheduledFor: start, ScheduledUntil: start.Add(time.Duration(minutes) * time.Minute)}
+	for _, v := range r.PostForm["component"] {
+		cid, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return "", apperr.Invalid("components", "the form named a component that does not exist")
+		}
+		in.Components = append(in.Components, cid)
+	}
+	_, err = s.status.ScheduleMaintenance(r.Context(), in)
+	return back + "#maintenance", err
 }
