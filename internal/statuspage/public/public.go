@@ -53,6 +53,7 @@ type Server struct {
 	rebuild chan struct{}
 	mu      sync.Mutex // serializes builds
 	first   sync.Mutex // serializes the build of the first snapshot on demand
+	limit   limiter    // subscriptions per client address
 }
 
 // snapshot is a built statuspage.Snapshot with the times each file last changed.

@@ -246,3 +246,21 @@ func TestOwnListener(t *testing.T) {
 		}
 	}
 }
+
+// TestSubscribeIsRateLimited: one address cannot make Firebreak send
+// confirmation emails without end.
+func TestSubscribeIsRateLimited(t *testing.T) {
+	s := apptest.Start(t)
+	var codes []int
+	for i := range 7 {
+		resp, err := http.PostForm(s.URL+"/status/subscribe", url.Values{"email": {"r" + strconv.Itoa(i) + "@example.com"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		codes = append(codes, resp.StatusCode)
+	}
+	if codes[0] != 200 || codes[4] != 200 || codes[5] != http.StatusTooManyRequests || codes[6] != http.StatusTooManyRequests {
+		t.Errorf("status codes %v", codes)
+	}
+}

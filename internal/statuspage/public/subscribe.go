@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/apperr"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
@@ -53,6 +54,11 @@ func (s *Server) subscribe(w http.ResponseWriter, r *http.Request, site *statusp
 		comps = append(comps, id)
 	}
 	host, _, _ := net.SplitHostPort(r.RemoteAddr)
+	if !s.limit.allow(host, time.Now()) {
+		w.Header().Set("Retry-After", "60")
+		s.message(w, site, http.StatusTooManyRequests, "Too many subscriptions", "Too many subscriptions from your address; try again in a minute.")
+		return
+	}
 	if err := s.subs.Subscribe(r.Context(), site.Page.ID, r.PostFormValue("email"), comps, host); err != nil {
 		s.failed(w, site, err)
 		return
