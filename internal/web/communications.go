@@ -90,6 +90,20 @@ func (s *server) commsData(r *http.Request, n, pageID int64, status statuspage.I
 		}
 		v.Components = append(v.Components, cc)
 	}
+	// As the public page orders them: ungrouped first, then group by group.
+	groupPos := map[int64]int{0: -1}
+	for _, g := range groups {
+		groupPos[g.ID] = g.Position
+	}
+	slices.SortStableFunc(v.Components, func(a, b commsComponent) int {
+		if pa, pb := groupPos[a.GroupID], groupPos[b.GroupID]; pa != pb {
+			return pa - pb
+		}
+		if a.GroupID != b.GroupID {
+			return int(a.GroupID - b.GroupID)
+		}
+		return a.Position - b.Position
+	})
 	if actor(r).IsAdmin() {
 		v.Deliveries = map[int64]deliverySummary{}
 		for _, p := range c.Public {
