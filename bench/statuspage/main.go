@@ -175,7 +175,7 @@ func run(dbURL string, conns int, duration time.Duration, ingestRate int, publis
 				}
 			}
 		})
-		for range 32 {
+		for range 128 { // enough senders that the rate is offered even while commits wait on fsync
 			wg.Go(func() {
 				for n := range tokens {
 					resp, err := ihc.Post(url, "application/json", bytes.NewReader(alert(n%10000)))
