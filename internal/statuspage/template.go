@@ -12,7 +12,8 @@ import (
 // Template is the starting text of a public update in one status; admins
 // edit them. Title and Body may hold variables in double braces, replaced
 // by Fill: {{title}}, {{components}}, {{groups}}, {{region}}, {{impact}},
-// {{page}}, {{next_update}}.
+// {{page}}, {{next_update}}, and {{is}} ("is" or "are", agreeing with the
+// components).
 type Template struct {
 	Status    IncidentStatus `json:"status"`
 	Title     string         `json:"title"`
@@ -21,19 +22,19 @@ type Template struct {
 }
 
 // TemplateVariables lists the variables a template may use, for the editor.
-var TemplateVariables = []string{"title", "components", "groups", "region", "impact", "page", "next_update"}
+var TemplateVariables = []string{"title", "components", "groups", "region", "impact", "page", "next_update", "is"}
 
 // DefaultTemplates are the templates of a fresh installation, one per
 // incident status, written the way customers want to read them.
 var DefaultTemplates = []Template{
 	{Status: Investigating, Title: "{{title}}",
-		Body: "We are investigating reports that {{components}} {{region}}is not working as expected. We will post an update within {{next_update}}."},
+		Body: "We are investigating reports that {{components}} {{region}}{{is}} not working as expected. We will post an update within {{next_update}}."},
 	{Status: Identified, Title: "{{title}}",
 		Body: "Customers {{region}}can't use {{components}} as expected. We already identified the problem and are working on a fix. We will post an update within {{next_update}}."},
 	{Status: Monitoring, Title: "{{title}}",
-		Body: "A fix has been applied and {{components}} {{region}}is recovering. We are monitoring the results."},
+		Body: "A fix has been applied and {{components}} {{region}}{{is}} recovering. We are monitoring the results."},
 	{Status: Resolved, Title: "{{title}}",
-		Body: "This incident has been resolved: {{components}} {{region}}is working normally again. We apologise for the inconvenience."},
+		Body: "This incident has been resolved: {{components}} {{region}}{{is}} working normally again. We apologise for the inconvenience."},
 }
 
 // Vars are the values a template is filled with.
@@ -57,6 +58,7 @@ func (t Template) Fill(v Vars) (title, body string) {
 		"{{impact}}", v.Impact,
 		"{{page}}", v.Page,
 		"{{next_update}}", durationWords(v.NextUpdate),
+		"{{is}}", map[bool]string{true: "are", false: "is"}[len(v.Components) > 1],
 	)
 	return strings.TrimSpace(r.Replace(t.Title)), strings.TrimSpace(r.Replace(t.Body))
 }

@@ -18,7 +18,7 @@ func TestTemplateFill(t *testing.T) {
 		t.Errorf("body\n%q\nwant\n%q", body, want)
 	}
 	_, body = DefaultTemplates[0].Fill(Vars{Components: []string{"Plugins", "Push Notifications", "Login"}})
-	if !strings.Contains(body, "Plugins, Push Notifications and Login is not working") || !strings.Contains(body, "within the next hour") {
+	if !strings.Contains(body, "Plugins, Push Notifications and Login are not working") || !strings.Contains(body, "within the next hour") {
 		t.Errorf("investigating body %q", body)
 	}
 }

@@ -133,7 +133,7 @@ func TestBrowserCommunicationsStory(t *testing.T) {
 
 	// Investigating: the template names both components and the region.
 	step("open communications", chromedp.Navigate(comms), chromedp.WaitVisible(chromedp.ID("draft-form")))
-	waitFor("the investigating draft", `document.querySelector('textarea[name="body"]').value.includes("We are investigating reports that Plugins and Push Notifications on the US infrastructure is not working")`)
+	waitFor("the investigating draft", `document.querySelector('textarea[name="body"]').value.includes("We are investigating reports that Plugins and Push Notifications on the US infrastructure are not working")`)
 	step("Plugins is down", chromedp.SetValue(chromedp.CSS(`select[aria-label="Status of Plugins"]`), "major_outage"))
 	step("preview", chromedp.Click(chromedp.CSS(`#draft-form button[formaction]`)), chromedp.WaitVisible(chromedp.CSS(`.comms-preview`)))
 	publish("publish Investigating")
