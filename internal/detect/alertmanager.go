@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,7 +61,7 @@ func (p *amPayload) events(source string) ([]Event, error) {
 	}
 	out := make([]Event, 0, len(p.Alerts))
 	for i, a := range p.Alerts {
-		field := "alerts[" + itoa(i) + "]"
+		field := "alerts[" + strconv.Itoa(i) + "]"
 		if len(a.Labels) == 0 {
 			return nil, apperr.Invalid(field+".labels", "%s.labels is empty: an alert is named by its labels", field)
 		}
@@ -129,18 +130,4 @@ func appendLink(links []AlertLink, text, url string) []AlertLink {
 		return links
 	}
 	return append(links, AlertLink{Text: text, URL: url})
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b [20]byte
-	n := len(b)
-	for i > 0 {
-		n--
-		b[n] = byte('0' + i%10)
-		i /= 10
-	}
-	return string(b[n:])
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 	"time"
 
@@ -119,7 +120,7 @@ func (in *Integration) HeartbeatEvent(act Action, now time.Time) Event {
 	e := Event{
 		DedupKey: "heartbeat", Action: act, Severity: SevCritical, Source: "firebreak",
 		Title: "Heartbeat missed: " + in.Name,
-		Description: "No ping received for more than " + itoa(in.HeartbeatMinutes) +
+		Description: "No ping received for more than " + strconv.Itoa(in.HeartbeatMinutes) +
 			" minutes. The sender, or the path from it to Firebreak, may be down.",
 		GroupKey: "heartbeat:" + in.Name,
 		Labels:   map[string]string{"alertname": "HeartbeatMissed", "integration": in.Name},

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/google/cel-go/cel"
@@ -51,7 +52,7 @@ func NewRouter(rules []Rule) (*Router, error) {
 	}
 	r := &Router{}
 	for i, rule := range rules {
-		field := "rules[" + itoa(i) + "]"
+		field := "rules[" + strconv.Itoa(i) + "]"
 		rule.Name = strings.TrimSpace(rule.Name)
 		if rule.Name == "" {
 			return nil, apperr.Invalid(field+".name", "rule %d needs a name", i+1)
@@ -109,5 +110,5 @@ func (r *Router) Route(e Event, in *Integration) Routed {
 }
 
 func invalidRule(i int, field, format string, args ...any) error {
-	return apperr.Invalid("rules["+itoa(i)+"]."+field, format, args...)
+	return apperr.Invalid("rules["+strconv.Itoa(i)+"]."+field, format, args...)
 }
