@@ -45,6 +45,7 @@ func (a *App) registerStatusPageJobs(reg *jobs.Registry) {
 // public pages' snapshot server.
 func (a *App) buildStatusPages(q *jobs.Queue, opts Options) error {
 	a.StatusPages = statuspage.NewService(a.Store.StatusPages(q), a.Incidents, a.Now)
+	a.StatusPages.CheckServicesWith(a.Catalog)
 	mailer := opts.Mailer
 	if mailer == nil && a.Config.SMTP.Host != "" {
 		host, port := a.Config.SMTP.Host, 0

@@ -18,12 +18,11 @@ func TestStatusCommandsAgainstServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	admin.run(t, "service", "create", "api").want(t, 0)
 	name := "Plugins"
 	if _, err := s.App.StatusPages.SaveComponent(ctx, page.ID, 0, statuspage.ComponentInput{Name: &name, Services: &[]string{"api"}}); err != nil {
 		t.Fatal(err)
 	}
-	admin.run(t, "service", "create", "api").want(t, 0)
-
 	r := admin.run(t, "status", "pages").want(t, 0)
 	has(t, "pages", r.stdout, "default", "Status", "UTC")
 	r = admin.run(t, "status", "components").want(t, 0)

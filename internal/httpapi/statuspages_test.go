@@ -57,6 +57,10 @@ func TestStatusPagesAPI(t *testing.T) {
 		pages := must(200, admin, "GET", "/api/v1/status-pages", "")
 		def := id(pages["pages"].([]any)[0].(map[string]any))
 		g := must(201, admin, "POST", "/api/v1/status-pages/"+def+"/groups", `{"name": "Common Features"}`)
+		if code, b := call(admin, "POST", "/api/v1/status-pages/"+def+"/components", `{"name": "Plugins", "services": ["plugins"]}`); code != 400 || !strings.Contains(string(b), `no service named \"plugins\"`) {
+			t.Errorf("unknown service: %d %s", code, b)
+		}
+		must(201, admin, "POST", "/api/v1/services", `{"name": "plugins"}`)
 		c1 := must(201, admin, "POST", "/api/v1/status-pages/"+def+"/components", `{"name": "Plugins", "group_id": `+id(g)+`, "services": ["plugins"]}`)
 		c2 := must(201, admin, "POST", "/api/v1/status-pages/"+def+"/components", `{"name": "Push Notifications", "group_id": `+id(g)+`}`)
 		if code, b := call(admin, "POST", "/api/v1/status-pages/"+def+"/components", `{"name": "X", "stauts": "up"}`); code != 400 || !strings.Contains(string(b), "stauts") {

@@ -249,6 +249,20 @@ func (s *Service) SaveComponent(ctx context.Context, pageID, id int64, in Compon
 	if in.Status != nil && !in.Status.Valid() {
 		return Component{}, apperr.Invalid("status", "must be one of operational, degraded_performance, partial_outage, major_outage, under_maintenance, not %q", *in.Status)
 	}
+	if in.Services != nil && s.catalog != nil {
+		for _, sv := range *in.Services {
+			if sv = strings.TrimSpace(sv); sv == "" {
+				continue
+			}
+			ok, err := s.catalog.ServiceExists(ctx, sv)
+			if err != nil {
+				return Component{}, err
+			}
+			if !ok {
+				return Component{}, apperr.Invalid("services", "there is no service named %q in the catalog", sv)
+			}
+		}
+	}
 	if in.GroupID != nil && *in.GroupID != 0 {
 		if _, err := s.group(ctx, pageID, *in.GroupID); err != nil {
 			return Component{}, apperr.Invalid("group_id", "there is no group %d on this page", *in.GroupID)

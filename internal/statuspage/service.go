@@ -29,7 +29,17 @@ type Service struct {
 
 	keyMu sync.Mutex
 	key   []byte // signing key of subscriber links, read once
+
+	catalog Catalog // checks the services components stand for; nil: unchecked
 }
+
+// Catalog checks service names against the service catalog.
+type Catalog interface {
+	ServiceExists(ctx context.Context, name string) (bool, error)
+}
+
+// CheckServicesWith makes components name only services of the catalog.
+func (s *Service) CheckServicesWith(c Catalog) { s.catalog = c }
 
 // NewService builds the status-page service.
 func NewService(store Store, incidents Incidents, now func() time.Time) *Service {

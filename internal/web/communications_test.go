@@ -42,7 +42,7 @@ func TestCommunicationsPage(t *testing.T) {
 	mustContain(t, "draft", text(r.body), "Public update", "Investigating", "Common Features / Plugins", "We are investigating reports that Plugins")
 
 	form := url.Values{"page_id": {strconv.FormatInt(page.ID, 10)}, "status": {"identified"}, "title": {inc.Title},
-		"body": {"**Customers** hosted on the US infrastructure can't open the Analytics Interface."},
+		"body":      {"**Customers** hosted on the US infrastructure can't open the Analytics Interface."},
 		"component": {strconv.FormatInt(comp.ID, 10)}, "component_status_" + strconv.FormatInt(comp.ID, 10): {"major_outage"}}
 	r = bob.post("/incidents/"+ref+"/communications/preview", form)
 	if r.status != 200 {
