@@ -43,6 +43,12 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"mul":    func(a, b int) int { return a * b },
 	"mul100": func(f float64) float64 { return f * 100 },
 	"slice2": func(a, b any) []any { return []any{a, b} },
+	"lastDays": func(days []Day, n int) []Day {
+		if len(days) <= n {
+			return days
+		}
+		return days[len(days)-n:]
+	},
 	"outages": func(u Uptime) []Day {
 		var out []Day
 		for i := len(u.Days) - 1; i >= 0; i-- {
