@@ -97,7 +97,9 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	deliverer := webhook.New(targets, incidents, opts.WebhookHTTP)
 	reg := jobs.NewRegistry()
 	jobs.Handle(reg, deliverer.Deliver)
-	a.registerDetectJobs(reg, opts.WebhookHTTP)
+	if err := a.registerDetectJobs(reg, opts); err != nil {
+		return err
+	}
 	a.registerStatusPageJobs(reg)
 	q, err := jobs.Open(a.Store.DB(), a.Store.Dialect() == store.Postgres, reg, jobs.Options{PollInterval: opts.JobPoll, Log: a.Log})
 	if err != nil {

@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -10,6 +13,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/detect/ingest"
 	"github.com/firebreak-hq/firebreak/internal/detect/notice"
 	"github.com/firebreak-hq/firebreak/internal/jobs"
+	"github.com/firebreak-hq/firebreak/internal/notify/email"
 	"github.com/firebreak-hq/firebreak/internal/store"
 )
 
@@ -25,9 +29,32 @@ type Detect struct {
 const eventRetention = 30 * 24 * time.Hour
 
 // registerDetectJobs registers the Detect stage's workers; they reach the
-// triage service through a, which is complete by the time jobs run.
-func (a *App) registerDetectJobs(reg *jobs.Registry, client *http.Client) {
-	sender := notice.New(a.Store.Alerts(nil), client, a.Config.BaseURL)
+// triage service through a, which is complete by the time jobs run. Triage
+// notices go to the owner team's webhook and, when email is configured
+// (smtp.host, or a Mailer in the options), to its members.
+func (a *App) registerDetectJobs(reg *jobs.Registry, opts Options) error {
+	alerts := a.Store.Alerts(nil)
+	sender := notice.New(alerts, opts.WebhookHTTP, a.Config.BaseURL)
+	var mailer notice.Mailer = opts.Mailer
+	if opts.Mailer == nil && a.Config.SMTP.Host != "" {
+		host, port := a.Config.SMTP.Host, 0
+		if h, p, err := net.SplitHostPort(host); err == nil {
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				return fmt.Errorf("smtp.host: %q has no valid port", host)
+			}
+			host, port = h, n
+		}
+		s, err := email.New(email.Config{Host: host, Port: port, Username: a.Config.SMTP.Username,
+			Password: a.Config.SMTP.Password, From: a.Config.SMTP.From, TLS: a.Config.SMTP.TLS})
+		if err != nil {
+			return err
+		}
+		mailer = s
+	}
+	if mailer != nil {
+		sender.WithEmail(mailer, alerts)
+	}
 	jobs.Handle(reg, func(ctx context.Context, j detect.TriageNotifyJob, n int) error {
 		return a.Detect.Triage.WorkTriageNotify(sender)(ctx, j, n)
 	})
@@ -40,6 +67,7 @@ func (a *App) registerDetectJobs(reg *jobs.Registry, client *http.Client) {
 	jobs.Handle(reg, func(ctx context.Context, j detect.GroupResolvedJob, n int) error {
 		return a.Detect.Triage.WorkGroupResolved(ctx, j, n)
 	})
+	return nil
 }
 
 // buildDetect wires the pipeline, receiver and triage service.

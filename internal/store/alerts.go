@@ -208,3 +208,25 @@ func (a *Alerts) TriageHook(ctx context.Context, serviceID int64) (string, strin
 	h, err := a.TriageHookOfService(ctx, serviceID)
 	return h.URL, h.Secret, err
 }
+
+// OwnerTeamEmails lists the addresses of the enabled members of the team
+// that owns a service (none when it has no owner).
+func (a *Alerts) OwnerTeamEmails(ctx context.Context, serviceID int64) ([]string, error) {
+	rows, err := a.s.rdb.QueryContext(ctx, `SELECT u.email FROM services s
+		JOIN team_members m ON m.team_id = s.owner_team_id
+		JOIN users u ON u.id = m.user_id
+		WHERE s.id = $1 AND NOT u.disabled ORDER BY u.email`, serviceID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, e)
+	}
+	return out, mapErr(rows.Err())
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/apperr"
+	"github.com/firebreak-hq/firebreak/internal/auth"
 	"github.com/firebreak-hq/firebreak/internal/catalog"
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
@@ -347,6 +348,34 @@ func TestBatchOfRepeatsNewAndMixedKeys(t *testing.T) {
 		must(t, err)
 		if len(g) != 1 || g[0].OpenAlerts != 2 || g[0].AlertCount != 4 {
 			t.Errorf("group %+v", g)
+		}
+	})
+}
+
+func TestOwnerTeamEmails(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		users, clk, actx, _ := newAuth(t, s)
+		cat := catalog.NewCatalog(s.Catalog(), clk.Now)
+		ann, err := users.CreateUser(actx, auth.UserInput{Handle: "ann", Email: "ann@example.com", Level: "responder"})
+		must(t, err)
+		bob, err := users.CreateUser(actx, auth.UserInput{Handle: "bob", Email: "bob@example.com", Level: "viewer"})
+		must(t, err)
+		team, err := cat.CreateTeam(actx, catalog.TeamInput{Name: "shop", Members: []int64{bob.ID, ann.ID}})
+		must(t, err)
+		owned, err := cat.CreateService(actx, catalog.ServiceInput{Name: "checkout", OwnerTeamID: team.ID})
+		must(t, err)
+		orphan, err := cat.CreateService(actx, catalog.ServiceInput{Name: "legacy"})
+		must(t, err)
+		a := s.Alerts(nil)
+		got, err := a.OwnerTeamEmails(context.Background(), owned.ID)
+		must(t, err)
+		if len(got) != 2 || got[0] != "ann@example.com" || got[1] != "bob@example.com" {
+			t.Fatalf("owner team emails %v", got)
+		}
+		got, err = a.OwnerTeamEmails(context.Background(), orphan.ID)
+		must(t, err)
+		if len(got) != 0 {
+			t.Fatalf("a service without owner: %v", got)
 		}
 	})
 }

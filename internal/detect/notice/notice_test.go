@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/firebreak-hq/firebreak/internal/apperr"
@@ -56,5 +57,36 @@ func TestNotifyTriageFailureIsRetried(t *testing.T) {
 	s := New(hooks{7: {srv.URL, ""}}, nil, "")
 	if err := s.NotifyTriage(context.Background(), detect.Item{Group: detect.Group{ServiceID: 7}}); err == nil {
 		t.Fatal("a 500 from the hook must fail the job so it is retried")
+	}
+}
+
+type mail struct {
+	to, subject, body []string
+}
+
+func (m *mail) Send(_ context.Context, to, subject, body string, _ map[string]string) error {
+	m.to, m.subject, m.body = append(m.to, to), append(m.subject, subject), append(m.body, body)
+	return nil
+}
+
+type people map[int64][]string
+
+func (p people) OwnerTeamEmails(_ context.Context, id int64) ([]string, error) { return p[id], nil }
+
+func TestNotifyTriageEmailsTheOwnerTeam(t *testing.T) {
+	m := &mail{}
+	s := New(hooks{}, nil, "https://fb.example.com").WithEmail(m, people{7: {"ann@example.com", "bob@example.com"}})
+	item := detect.Item{Group: detect.Group{ID: 12, ServiceID: 7, Service: "checkout", Title: "Errors above 5%", AlertCount: 1, Severity: "critical"},
+		Alerts: []detect.Alert{{Title: "Errors above 5%", Severity: "critical", Status: "firing"}}}
+	if err := s.NotifyTriage(context.Background(), item); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.to) != 2 || m.to[0] != "ann@example.com" || m.subject[0] != "[Firebreak] Triage: Errors above 5%" ||
+		!strings.Contains(m.body[0], "https://fb.example.com/triage/12") || !strings.Contains(m.body[0], "[critical] Errors above 5% (firing)") {
+		t.Fatalf("mail %+v", m)
+	}
+	// A service whose team has no members: nobody to email, not an error.
+	if err := s.NotifyTriage(context.Background(), detect.Item{Group: detect.Group{ServiceID: 8}}); err != nil {
+		t.Fatal(err)
 	}
 }
