@@ -45,6 +45,8 @@ CREATE TABLE status_component_history (
     at           TIMESTAMP NOT NULL
 );
 CREATE INDEX status_component_history_at ON status_component_history (at, component_id);
+-- The snapshot reads each component's last change before its window.
+CREATE INDEX status_component_history_component ON status_component_history (component_id, at);
 
 CREATE TABLE status_incidents (
     id              INTEGER PRIMARY KEY,
