@@ -145,6 +145,8 @@ func TestBrowserCommunicationsStory(t *testing.T) {
 			"We already identified the problem and are working on a fix."))
 	publish("publish Identified")
 	pageHas("Identified on the list", "Identified")
+	step("desktop for the panel", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(comms), chromedp.WaitVisible(chromedp.ID("draft-form")))
+	browser.Screenshot(t, b, filepath.Join(screenshotDir(), "communications.png"))
 
 	// The public page shows it, with the incident, the group and the bars.
 	dir := screenshotDir()
