@@ -192,6 +192,9 @@ func TestBrowserCommunicationsStory(t *testing.T) {
 	}
 	browser.Screenshot(t, b, filepath.Join(dir, "statuspage-incident.png"))
 
+	step("status page settings", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(fmt.Sprintf("%s/settings/status-pages/%d", s.URL, page.ID)), chromedp.WaitVisible(chromedp.CSS(`.table`)))
+	browser.Screenshot(t, b, filepath.Join(dir, "status-page-settings.png"))
+
 	// The feeds, read by an independent parser.
 	for _, f := range []string{"/status/history.atom", "/status/history.rss"} {
 		_, body := get(t, s.URL+f)
