@@ -70,6 +70,10 @@ func bearer(req *http.Request) string {
 // postIntegration serves Alertmanager, Grafana, generic webhooks and
 // heartbeat pings at /integrations/{kind}/{key}.
 func (r *Receiver) postIntegration(w http.ResponseWriter, req *http.Request) {
+	if r.pipe.Full() {
+		problem(w, req, ErrOverloaded)
+		return
+	}
 	kind := detect.Kind(req.PathValue("kind"))
 	key := req.PathValue("key")
 	if key == "" {

@@ -26,6 +26,10 @@ func genieKey(req *http.Request) string {
 
 func (r *Receiver) postOpsgenie(w http.ResponseWriter, req *http.Request) {
 	start := time.Now()
+	if r.pipe.Full() {
+		ogError(w, ErrOverloaded, start)
+		return
+	}
 	body, err := readBody(w, req)
 	if err != nil {
 		ogError(w, err, start)
@@ -46,6 +50,10 @@ func (r *Receiver) postOpsgenie(w http.ResponseWriter, req *http.Request) {
 
 func (r *Receiver) postOpsgenieAction(w http.ResponseWriter, req *http.Request) {
 	start := time.Now()
+	if r.pipe.Full() {
+		ogError(w, ErrOverloaded, start)
+		return
+	}
 	body, err := readBody(w, req)
 	if err != nil {
 		ogError(w, err, start)

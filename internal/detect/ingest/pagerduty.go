@@ -24,6 +24,10 @@ func (r *Receiver) postPagerDutyKey(w http.ResponseWriter, req *http.Request) {
 }
 
 func (r *Receiver) pagerDuty(w http.ResponseWriter, req *http.Request, key string) {
+	if r.pipe.Full() {
+		pdError(w, ErrOverloaded)
+		return
+	}
 	body, err := readBody(w, req)
 	if err != nil {
 		pdError(w, err)

@@ -127,6 +127,17 @@ func (p *Pipeline) Submit(ctx context.Context, acc detect.Accepted) error {
 // Backlog is the number of requests waiting for a commit.
 func (p *Pipeline) Backlog() int { return len(p.ch) }
 
+// Full reports whether the queue has no room: handlers check it before
+// reading and decoding a body, so that refusing costs little under a storm
+// and the CPU goes to the requests that can be accepted.
+func (p *Pipeline) Full() bool {
+	if len(p.ch) >= cap(p.ch) || p.bytes.Load() >= p.opts.QueueBytes {
+		p.Refused.Add(1)
+		return true
+	}
+	return false
+}
+
 func (p *Pipeline) commitLoop() {
 	defer p.wg.Done()
 	batch := make([]*pending, 0, p.opts.MaxBatch)
