@@ -191,7 +191,8 @@ func roleNames() []string {
 
 func eventKinds() []string {
 	return []string{string(incident.EventDeclared), string(incident.EventStageChanged), string(incident.EventFieldChanged),
-		string(incident.EventRoleAssigned), string(incident.EventRoleRemoved), string(incident.EventNote), string(incident.EventKeyMoment)}
+		string(incident.EventRoleAssigned), string(incident.EventRoleRemoved), string(incident.EventNote), string(incident.EventKeyMoment),
+		string(incident.EventStatusUpdatePublished), string(incident.EventStakeholderUpdate)}
 }
 
 // userDoc is the wire form of auth.User (which marshals its level as a

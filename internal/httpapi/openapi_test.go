@@ -255,6 +255,7 @@ func TestTourOfEveryRoute(t *testing.T) {
 		pubInc := pub["incident"].(map[string]any)
 		pubPath := fmt.Sprintf("%s/incidents/%v", pagePath, pubInc["id"])
 		step(req{method: "POST", path: ref + "/stakeholder-updates", token: ann, body: map[string]any{"body": "Support: heads up"}}, 201)
+		step(req{method: "GET", path: ref + "/timeline", token: ann}, 200) // the new event kinds match the document
 		step(req{method: "GET", path: ref + "/stakeholder-updates", token: ann}, 200)
 		step(req{method: "GET", path: pagePath + "/incidents", token: ann}, 200)
 		step(req{method: "GET", path: pubPath, token: ann}, 200)
