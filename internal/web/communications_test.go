@@ -73,6 +73,9 @@ func TestCommunicationsPage(t *testing.T) {
 	if kinds[len(kinds)-2] != incident.EventStatusUpdatePublished || kinds[len(kinds)-1] != incident.EventStakeholderUpdate {
 		t.Errorf("timeline kinds %v", kinds)
 	}
+	page2 := bob.get("/incidents/" + ref)
+	mustContain(t, "timeline", text(page2.body), "Bob Builder published a public update: Identified",
+		"hosted on the US infrastructure can", "Bob Builder sent an update to internal stakeholders", "Support: expect tickets from US customers.")
 
 	// Empty body: refused next to the form, what was typed kept.
 	bad := url.Values{"page_id": form["page_id"], "status": {"monitoring"}, "title": {"Kept title"}, "body": {""}}

@@ -132,11 +132,31 @@ func describe(e incident.Event, users map[int64]auth.User, bySeq map[int64]incid
 			}
 		}
 		v.Text = fmt.Sprintf("%s marked %s as a key moment", who, author)
+	case incident.EventStatusUpdatePublished:
+		v.Kind = "other"
+		v.Text = fmt.Sprintf("%s published a public update: %s", who, statusWord(str(e.After, "status")))
+		if t := str(e.After, "title"); t != "" {
+			v.Details = []string{"“" + t + "”"}
+		}
+		v.Note = e.Note
+	case incident.EventStakeholderUpdate:
+		v.Kind = "other"
+		v.Text = fmt.Sprintf("%s sent an update to internal stakeholders", who)
+		v.Note = e.Note
 	default:
 		v.Kind = "other"
 		v.Text = fmt.Sprintf("%s: %s", who, strings.ReplaceAll(string(e.Kind), "_", " "))
 	}
 	return v
+}
+
+// statusWord writes a public update's status as people read it ("in_progress" → "In progress").
+func statusWord(s string) string {
+	s = strings.ReplaceAll(s, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // fieldNames says which field changed, in words.
