@@ -256,6 +256,10 @@ func describe(ev incident.Event, ppl people) string {
 		return ev.Note
 	case incident.EventKeyMoment:
 		return fmt.Sprintf("marked note #%d as a key moment", ev.Ref)
+	case incident.EventStatusUpdatePublished:
+		return fmt.Sprintf("published a public update (%s): %s", str(ev.After["status"]), ev.Note)
+	case incident.EventStakeholderUpdate:
+		return "sent a stakeholder update: " + ev.Note
 	}
 	s := string(ev.Kind)
 	if ev.Note != "" {

@@ -45,6 +45,8 @@ func TestStatusCommandsAgainstServer(t *testing.T) {
 	has(t, "incidents", r.stdout, "INC-1", "identified", "critical")
 	r = admin.run(t, "status", "stakeholder", "INC-1", "Support: expect tickets").want(t, 0)
 	has(t, "stakeholder", r.stdout, "timeline of INC-1")
+	r = admin.run(t, "incident", "timeline", "INC-1").want(t, 0)
+	has(t, "timeline", r.stdout, "published a public update (identified):", "sent a stakeholder update: Support: expect tickets")
 
 	r = admin.run(t, "status", "maintenance", "Database upgrade", "--start", "2030-01-02T22:00:00Z", "--duration", "2h", "--component", "Plugins").want(t, 0)
 	has(t, "maintenance", r.stdout, `Scheduled "Database upgrade" on Status`)
