@@ -85,7 +85,7 @@ func (a *App) buildDetect(q *jobs.Queue) {
 	pipe.Start()
 	rcv := ingest.NewReceiver(pipe, alerts, a.Now, ingest.ReceiverOptions{Log: a.Log})
 	a.Detect = &Detect{Pipeline: pipe, Receiver: rcv,
-		Triage: detect.NewService(alerts, a.Incidents, a.Incidents.Scale().Names(), nil, a.Now, rcv.Forget)}
+		Triage: detect.NewService(alerts, a.Incidents, a.Incidents.Scale().Names(), a.Config.Detect.DismissReasons, a.Now, rcv.Forget)}
 }
 
 // mountDetect adds the senders' endpoints to the node's mux.

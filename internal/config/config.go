@@ -26,6 +26,26 @@ type Config struct {
 	ShutdownTimeout time.Duration `koanf:"shutdown_timeout"` // default 15s
 	SMTP            SMTPConfig    `koanf:"smtp"`             // outgoing email (status-page subscribers, reminders); unset host: no email
 	StatusListen    string        `koanf:"status_listen"`    // optional second listener serving only the public status pages, e.g. ":8081"
+	Detect          DetectConfig  `koanf:"detect"`           // alert triage and routing
+}
+
+// DetectConfig sets how alerts are triaged and routed.
+type DetectConfig struct {
+	// DismissReasons are the reasons a responder picks from when dismissing
+	// a triage item; noisy-alert statistics count by them.
+	DismissReasons []string `koanf:"dismiss_reasons"`
+	// RoutingRules are evaluated before the rules kept in the database
+	// (API/UI), in order; the first that matches decides.
+	RoutingRules []RoutingRule `koanf:"routing_rules"`
+}
+
+// RoutingRule is a routing rule written in the configuration file.
+type RoutingRule struct {
+	Name     string `koanf:"name"`
+	When     string `koanf:"when"`     // CEL over labels, severity, source, title, integration, kind, service
+	Service  string `koanf:"service"`  // a service's name; empty: keep the integration's service
+	Action   string `koanf:"action"`   // declare, triage or suppress
+	Severity string `koanf:"severity"` // declare only: the incident severity; empty: from the alert
 }
 
 // SMTPConfig is the mail server Firebreak sends email through.
@@ -82,6 +102,9 @@ func defaults() Config {
 			{Name: "SEV4", Description: "Low: cosmetic or internal impact; no customer-facing disruption"},
 		},
 		ShutdownTimeout: 15 * time.Second,
+		Detect: DetectConfig{
+			DismissReasons: []string{"false positive", "duplicate", "known issue", "no customer impact", "maintenance", "test"},
+		},
 	}
 }
 

@@ -95,6 +95,20 @@ func TestValidate(t *testing.T) {
 		{"webhook URL relative", func(c *Config) { c.Webhooks.IncidentEvents = []Webhook{{URL: "/hook"}} }, "webhooks.incident_events[0].url: must be an absolute"},
 		{"webhook URL ftp", func(c *Config) { c.Webhooks.IncidentEvents = []Webhook{{URL: "ftp://x/y"}} }, "webhooks.incident_events[0].url"},
 		{"webhook URL https", func(c *Config) { c.Webhooks.IncidentEvents = []Webhook{{URL: "https://x.example/y"}} }, ""},
+		{"no dismiss reasons", func(c *Config) { c.Detect.DismissReasons = nil }, "detect.dismiss_reasons: at least one"},
+		{"empty dismiss reason", func(c *Config) { c.Detect.DismissReasons = []string{"ok", " "} }, "detect.dismiss_reasons[1]: must not be empty"},
+		{"duplicate dismiss reason", func(c *Config) { c.Detect.DismissReasons = []string{"Flaky", "flaky"} }, `detect.dismiss_reasons[1]: "flaky" repeats detect.dismiss_reasons[0]`},
+		{"routing rule without a name", func(c *Config) { c.Detect.RoutingRules = []RoutingRule{{When: "true", Action: "triage"}} }, "detect.routing_rules[0].name: must not be empty"},
+		{"routing rule without a condition", func(c *Config) { c.Detect.RoutingRules = []RoutingRule{{Name: "a", Action: "triage"}} }, `detect.routing_rules[0].when: rule "a" needs a condition`},
+		{"routing rules with the same name", func(c *Config) {
+			c.Detect.RoutingRules = []RoutingRule{{Name: "a", When: "true", Action: "triage"}, {Name: "A", When: "true", Action: "suppress"}}
+		}, `detect.routing_rules[1].name: "A" repeats`},
+		{"severity on a triage rule", func(c *Config) {
+			c.Detect.RoutingRules = []RoutingRule{{Name: "a", When: "true", Action: "triage", Severity: "SEV1"}}
+		}, `detect.routing_rules[0].severity: rule "a": only a declare rule`},
+		{"good routing rule", func(c *Config) {
+			c.Detect.RoutingRules = []RoutingRule{{Name: "a", When: "severity == 'critical'", Service: "api", Action: "declare", Severity: "SEV1"}}
+		}, ""},
 		{"zero shutdown timeout", func(c *Config) { c.ShutdownTimeout = 0 }, "shutdown_timeout: must be positive"},
 	}
 	for _, tt := range tests {
@@ -155,7 +169,7 @@ func TestKeys(t *testing.T) {
 	if !slices.Equal(scalars, wantScalars) {
 		t.Errorf("scalar keys = %q, want %q", scalars, wantScalars)
 	}
-	if got, want := listKeys(schema), []string{"severities", "webhooks.incident_events"}; !slices.Equal(got, want) {
+	if got, want := listKeys(schema), []string{"detect.dismiss_reasons", "detect.routing_rules", "severities", "webhooks.incident_events"}; !slices.Equal(got, want) {
 		t.Errorf("list keys = %q, want %q", got, want)
 	}
 	// The defaults layer passes the same checks as a YAML file.

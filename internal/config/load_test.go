@@ -104,6 +104,14 @@ func TestLoad(t *testing.T) {
 			},
 		},
 		{
+			name: "detect settings from YAML",
+			yaml: "detect:\n  dismiss_reasons: [flaky check, planned work]\n  routing_rules:\n    - name: prod pages\n      when: labels.env == 'prod'\n      service: api\n      action: declare\n      severity: SEV1\n",
+			want: func(c *Config) {
+				c.Detect.DismissReasons = []string{"flaky check", "planned work"}
+				c.Detect.RoutingRules = []RoutingRule{{Name: "prod pages", When: "labels.env == 'prod'", Service: "api", Action: "declare", Severity: "SEV1"}}
+			},
+		},
+		{
 			name: "webhooks from YAML",
 			yaml: "webhooks:\n  incident_events:\n    - url: https://hooks.example.com/fb\n      secret: s3cret\n",
 			want: func(c *Config) {
@@ -225,6 +233,21 @@ func TestLoadErrors(t *testing.T) {
 			name: "wrong type: scalar for a section",
 			yaml: "log: debug\n",
 			want: []string{`key "log" in $PATH: expected a mapping, got a string`},
+		},
+		{
+			name: "wrong type: a number in the dismiss reasons",
+			yaml: "detect:\n  dismiss_reasons: [flaky, 42]\n",
+			want: []string{`"detect.dismiss_reasons[1]"`, "expected a string, got a number"},
+		},
+		{
+			name:    "dismiss reasons cannot be set from the environment",
+			environ: []string{"FIREBREAK_DETECT__DISMISS_REASONS=x"},
+			want:    []string{"FIREBREAK_DETECT__DISMISS_REASONS", "detect.dismiss_reasons can be set only in the YAML file"},
+		},
+		{
+			name: "routing rule with an unknown action is named",
+			yaml: "detect:\n  routing_rules:\n    - name: quiet\n      when: 'true'\n      action: mute\n",
+			want: []string{"detect.routing_rules[0].action", `rule "quiet"`, "declare, triage or suppress"},
 		},
 		{
 			name: "wrong type: mapping for a list",

@@ -22,6 +22,7 @@ const (
 	kindDuration                 // a time.Duration leaf, written "15s"
 	kindSection                  // a struct: a YAML mapping
 	kindList                     // a slice of structs: a YAML list of mappings
+	kindStrings                  // a slice of strings: a YAML list of strings
 )
 
 // node describes one key of the configuration.
@@ -45,6 +46,8 @@ func schemaOf(t reflect.Type) *node {
 		return &node{kind: kindSection, children: fieldsOf(t)}
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
 		return &node{kind: kindList, children: fieldsOf(t.Elem())}
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
+		return &node{kind: kindStrings}
 	}
 	panic(fmt.Sprintf("config: unsupported field type %s", t))
 }
@@ -99,7 +102,7 @@ func listKeys(n *node) []string {
 			switch c.kind {
 			case kindSection:
 				walk(key, c)
-			case kindList:
+			case kindList, kindStrings:
 				out = append(out, key)
 			}
 		}
@@ -153,6 +156,17 @@ func checkSection(source, prefix string, n *node, m map[string]any) error {
 						continue
 					}
 					walk(ikey, c, sub)
+				}
+			case kindStrings:
+				items, ok := v.([]any)
+				if !ok {
+					errs = append(errs, typeError(source, key, "a list of strings", v))
+					continue
+				}
+				for i, item := range items {
+					if _, ok := item.(string); !ok {
+						errs = append(errs, typeError(source, key+"["+strconv.Itoa(i)+"]", "a string", item))
+					}
 				}
 			default:
 				if problem := leafProblem(c.kind, v); problem != "" {

@@ -80,6 +80,8 @@ func (c Config) Validate() error {
 		}
 	}
 
+	errs = append(errs, c.Detect.validate()...)
+
 	if c.ShutdownTimeout <= 0 {
 		bad("shutdown_timeout", "must be positive, got %s", c.ShutdownTimeout)
 	}
@@ -118,4 +120,56 @@ func defaultBaseURL(listen string) string {
 		host = "localhost"
 	}
 	return "http://" + net.JoinHostPort(host, port)
+}
+
+// validate checks what can be checked without the database: the CEL of
+// routing rules and their services are checked when the node starts.
+func (d DetectConfig) validate() []error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("config: %s: %s", key, fmt.Sprintf(format, args...)))
+	}
+	if len(d.DismissReasons) == 0 {
+		bad("detect.dismiss_reasons", "at least one reason is required")
+	}
+	seen := make(map[string]int, len(d.DismissReasons))
+	for i, r := range d.DismissReasons {
+		key := fmt.Sprintf("detect.dismiss_reasons[%d]", i)
+		name := strings.ToLower(strings.TrimSpace(r))
+		switch {
+		case name == "":
+			bad(key, "must not be empty")
+		case len(name) > 100:
+			bad(key, "is longer than 100 characters")
+		default:
+			if j, dup := seen[name]; dup {
+				bad(key, "%q repeats detect.dismiss_reasons[%d]", r, j)
+			}
+			seen[name] = i
+		}
+	}
+	names := make(map[string]int, len(d.RoutingRules))
+	for i, r := range d.RoutingRules {
+		key := fmt.Sprintf("detect.routing_rules[%d]", i)
+		name := strings.TrimSpace(r.Name)
+		if name == "" {
+			bad(key+".name", "must not be empty")
+		} else if j, dup := names[strings.ToLower(name)]; dup {
+			bad(key+".name", "%q repeats detect.routing_rules[%d].name", r.Name, j)
+		} else {
+			names[strings.ToLower(name)] = i
+		}
+		if strings.TrimSpace(r.When) == "" {
+			bad(key+".when", "rule %q needs a condition (CEL, e.g. labels.env == \"prod\", or true)", r.Name)
+		}
+		switch r.Action {
+		case "declare", "triage", "suppress":
+		default:
+			bad(key+".action", "rule %q: %q must be declare, triage or suppress", r.Name, r.Action)
+		}
+		if r.Severity != "" && r.Action != "declare" {
+			bad(key+".severity", "rule %q: only a declare rule sets a severity", r.Name)
+		}
+	}
+	return errs
 }
