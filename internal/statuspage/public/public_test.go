@@ -264,3 +264,39 @@ func TestSubscribeIsRateLimited(t *testing.T) {
 		t.Errorf("status codes %v", codes)
 	}
 }
+
+// TestSeveralPages: a second page is served at /status/<slug> with its own
+// JSON, and at the root of its own host name.
+func TestSeveralPages(t *testing.T) {
+	s := apptest.Start(t)
+	ctx := s.AdminContext()
+	eu, err := s.App.StatusPages.CreatePage(ctx, statuspage.PageInput{Slug: ptr("eu"), Name: ptr("EU infrastructure"),
+		TimeZone: ptr("Europe/Berlin"), Host: ptr("status.example.eu")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.App.StatusPages.SaveComponent(ctx, eu.ID, 0, statuspage.ComponentInput{Name: ptr("EU API"), Status: ptr(statuspage.MajorOutage)}); err != nil {
+		t.Fatal(err)
+	}
+	body := waitFor(t, s.URL+"/status/eu", "EU API")
+	if !strings.Contains(body, "Major System Outage") || !strings.Contains(body, `href="/status/eu/history"`) {
+		t.Errorf("/status/eu:\n%s", body)
+	}
+	if _, js := get(t, s.URL+"/status/eu/api/v2/components.json"); !strings.Contains(js, `"name":"EU API"`) {
+		t.Errorf("eu components.json %s", js)
+	}
+	if _, def := get(t, s.URL+"/status"); strings.Contains(def, "EU API") || !strings.Contains(def, "All Systems Operational") {
+		t.Errorf("the default page shows the EU page's component")
+	}
+	req, _ := http.NewRequest("GET", s.URL+"/", nil)
+	req.Host = "status.example.eu"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "EU API") || !strings.Contains(string(b), `href="/history"`) {
+		t.Errorf("on its own host: %d\n%s", resp.StatusCode, b)
+	}
+}
