@@ -115,7 +115,9 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		scale = append(scale, incident.Severity{Name: s.Name, Description: s.Description})
 	}
 	a.Incidents = incident.NewService(a.Store.Incidents(q), a.Auth, a.Catalog, scale, a.Now, incident.AllowClose)
-	a.buildDetect(q)
+	if err := a.buildDetect(ctx, q); err != nil {
+		return err
+	}
 	if err := a.buildStatusPages(q, opts); err != nil {
 		return err
 	}

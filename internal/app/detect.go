@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/detect/ingest"
 	"github.com/firebreak-hq/firebreak/internal/detect/notice"
@@ -70,8 +71,14 @@ func (a *App) registerDetectJobs(reg *jobs.Registry, opts Options) error {
 	return nil
 }
 
-// buildDetect wires the pipeline, receiver and triage service.
-func (a *App) buildDetect(q *jobs.Queue) {
+// buildDetect wires the pipeline, receiver and triage service. The routing
+// rules of the configuration file are checked here, against the services
+// and the severity scale, so a bad one stops the node naming the rule.
+func (a *App) buildDetect(ctx context.Context, q *jobs.Queue) error {
+	configRules, err := a.configRules(ctx)
+	if err != nil {
+		return err
+	}
 	alerts := a.Store.Alerts(q)
 	committers := 1 // SQLite has one writer
 	if a.Store.Dialect() == store.Postgres {
@@ -83,9 +90,31 @@ func (a *App) buildDetect(q *jobs.Queue) {
 	}
 	pipe := ingest.NewPipeline(alerts, ingest.PipelineOptions{Committers: committers, Log: a.Log})
 	pipe.Start()
-	rcv := ingest.NewReceiver(pipe, alerts, a.Now, ingest.ReceiverOptions{Log: a.Log})
+	rcv := ingest.NewReceiver(pipe, alerts, a.Now, ingest.ReceiverOptions{Log: a.Log, ConfigRules: configRules})
 	a.Detect = &Detect{Pipeline: pipe, Receiver: rcv,
 		Triage: detect.NewService(alerts, a.Incidents, a.Incidents.Scale().Names(), a.Config.Detect.DismissReasons, a.Now, rcv.Forget)}
+	a.Detect.Triage.UseConfigRules(configRules)
+	return nil
+}
+
+// configRules turns detect.routing_rules into checked routing rules.
+func (a *App) configRules(ctx context.Context) ([]detect.Rule, error) {
+	if len(a.Config.Detect.RoutingRules) == 0 {
+		return nil, nil
+	}
+	svcs, err := a.Catalog.ListServices(access.With(ctx, access.System))
+	if err != nil {
+		return nil, err
+	}
+	byName := make(map[string]int64, len(svcs))
+	for _, s := range svcs {
+		byName[strings.ToLower(s.Name)] = s.ID
+	}
+	rules := make([]detect.Rule, len(a.Config.Detect.RoutingRules))
+	for i, r := range a.Config.Detect.RoutingRules {
+		rules[i] = detect.Rule{Name: r.Name, Condition: r.When, Service: r.Service, Action: detect.Route(r.Action), Severity: r.Severity}
+	}
+	return detect.CheckConfigRules(rules, byName, a.Incidents.Scale().Names())
 }
 
 // mountDetect adds the senders' endpoints to the node's mux.

@@ -2,14 +2,18 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/firebreak-hq/firebreak/internal/app"
 	"github.com/firebreak-hq/firebreak/internal/app/apptest"
 	"github.com/firebreak-hq/firebreak/internal/catalog"
 	"github.com/firebreak-hq/firebreak/internal/config"
@@ -89,4 +93,98 @@ func TestConfiguredDismissReasons(t *testing.T) {
 	}, apptest.Configure(func(c *config.Config) {
 		c.Detect.DismissReasons = []string{"flapping check", "planned work"}
 	}))
+}
+
+// webClient signs in as the admin through the sign-in form and returns a
+// client carrying the session cookie.
+func webClient(t *testing.T, s *apptest.Server) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.PostForm(s.URL+"/login", url.Values{"login": {"admin"}, "password": {s.AdminPassword}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sign in: %s", resp.Status)
+	}
+	return c
+}
+
+func webGet(t *testing.T, c *http.Client, u string) string {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", u, resp.Status)
+	}
+	return string(b)
+}
+
+// Routing rules from detect.routing_rules are evaluated before the stored
+// ones, listed first (marked source: config) by the API and shown
+// read-only on the routing-rules page; a list read with GET can be sent
+// back with PUT.
+func TestConfigRoutingRulesComeFirst(t *testing.T) {
+	apptest.EachStore(t, func(t *testing.T, s *apptest.Server) {
+		// A stored rule would declare every alert of the shop; the config file's
+		// rule for the shop namespace wins: suppressed.
+		code, body := apiDo(t, s, "PUT", "/api/v1/routing-rules", map[string]any{"rules": []map[string]any{
+			{"name": "shop declares", "condition": `labels["namespace"] == "shop"`, "action": "declare"},
+		}})
+		if code != 200 {
+			t.Fatalf("put rules %d %s", code, body)
+		}
+		code, body = apiDo(t, s, "GET", "/api/v1/routing-rules", nil)
+		var list struct{ Rules []detect.Rule }
+		if err := json.Unmarshal([]byte(body), &list); code != 200 || err != nil || len(list.Rules) != 2 ||
+			list.Rules[0].Name != "quiet on shop" || list.Rules[0].Source != detect.RuleSourceConfig ||
+			list.Rules[1].Name != "shop declares" || list.Rules[1].Source != "" {
+			t.Fatalf("rules %d %s", code, body)
+		}
+		// GET then PUT: the config rule is skipped, not stored twice.
+		code, body = apiDo(t, s, "PUT", "/api/v1/routing-rules", list)
+		if code != 200 || strings.Count(body, "quiet on shop") != 1 {
+			t.Fatalf("round trip %d %s", code, body)
+		}
+
+		g := ingestAlertmanager(t, s, "checkout")
+		if g.Triage != detect.TriageSuppressed {
+			t.Fatalf("group %+v, want suppressed by the config file's rule", g)
+		}
+
+		page := webGet(t, webClient(t, s), s.URL+"/alerting/rules")
+		if !strings.Contains(page, "From the configuration file") || !strings.Contains(page, "quiet on shop") || !strings.Contains(page, "shop declares") {
+			t.Fatalf("rules page does not show both lists:\n%s", page)
+		}
+	}, apptest.Configure(func(c *config.Config) {
+		c.Detect.RoutingRules = []config.RoutingRule{{Name: "quiet on shop", When: `labels["namespace"] == "shop"`, Action: "suppress"}}
+	}))
+}
+
+// A config rule that cannot work stops the node at start, naming the rule.
+func TestBadConfigRoutingRuleStopsTheNode(t *testing.T) {
+	for name, rule := range map[string]config.RoutingRule{
+		"bad CEL":         {Name: "broken", When: `labels[`, Action: "triage"},
+		"unknown service": {Name: "ghost", When: `true`, Service: "nope", Action: "triage"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg := config.Default()
+			cfg.DataDir = t.TempDir()
+			cfg.Detect.RoutingRules = []config.RoutingRule{rule}
+			a, err := app.New(context.Background(), cfg, io.Discard, app.Options{})
+			if err == nil {
+				a.Close()
+				t.Fatal("the node started")
+			}
+			if !strings.Contains(err.Error(), "detect.routing_rules[0]") || !strings.Contains(err.Error(), strconv.Quote(rule.Name)) {
+				t.Fatalf("err = %v, want it to name the rule", err)
+			}
+		})
+	}
 }

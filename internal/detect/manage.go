@@ -110,6 +110,11 @@ func (s *Service) SetRules(ctx context.Context, rules []Rule) ([]Rule, error) {
 	if _, err := actor(ctx, access.Admin); err != nil {
 		return nil, err
 	}
+	for i, r := range rules {
+		if r.Source == RuleSourceConfig {
+			return nil, invalidRule(i, "source", "rule %q comes from the configuration file (detect.routing_rules); change it there", r.Name)
+		}
+	}
 	if _, err := NewRouter(rules); err != nil {
 		return nil, err
 	}

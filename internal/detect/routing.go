@@ -20,6 +20,10 @@ type Rule struct {
 	Service   string `json:"service,omitempty"`    // the service's name, filled on read
 	Action    Route  `json:"action"`
 	Severity  string `json:"severity,omitempty"` // declare: the incident severity; empty: from the alert
+	// Source is "config" for a rule from the configuration file
+	// (detect.routing_rules), read-only and evaluated before the stored
+	// ones; empty for a rule stored through the API or UI.
+	Source string `json:"source,omitempty"`
 }
 
 // Router runs compiled rules.

@@ -48,7 +48,10 @@ type Service struct {
 	incidents Incidents
 	scale     []string // incident severities, most severe first
 	reasons   []string // dismiss reasons
-	now       func() time.Time
+	// configRules are the routing rules of the configuration file,
+	// evaluated before the stored ones and never changed here.
+	configRules []Rule
+	now         func() time.Time
 	// changed is called after integrations or rules change, so cached
 	// copies (the ingest receiver's) are dropped.
 	changed func()

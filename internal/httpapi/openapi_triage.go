@@ -79,11 +79,13 @@ var detectOperations = map[string]op{
 	},
 	"GET /api/v1/integrations/{id}":    {tag: "detect", summary: "One integration", status: 200, resp: detect.Integration{}},
 	"DELETE /api/v1/integrations/{id}": {tag: "detect", summary: "Delete an integration and its alerts (admins)", status: 204},
-	"GET /api/v1/routing-rules":        {tag: "detect", summary: "The routing rules, in order", status: 200, resp: ruleList{}},
+	"GET /api/v1/routing-rules":        {tag: "detect", summary: "The routing rules, in the order they are evaluated: the configuration file's (source: config, read-only), then the stored ones", status: 200, resp: ruleList{}},
 	"PUT /api/v1/routing-rules": {
 		tag: "detect", summary: "Replace the routing rules (admins)",
 		desc: "Rules are evaluated in order; the first whose CEL `condition` (over labels, severity, source, title, integration, kind, service) " +
-			"holds decides the service and the action: declare (at `severity`), triage, or suppress. No match: triage.",
+			"holds decides the service and the action: declare (at `severity`), triage, or suppress. No match: triage. " +
+			"Rules from the configuration file (`detect.routing_rules`) come first, marked `\"source\": \"config\"`; they are read-only, " +
+			"and skipped when sent here, so a list read with GET may be sent back.",
 		body: ruleList{}, status: 200, resp: ruleList{},
 	},
 	"PUT /api/v1/teams/{id}/triage-hook": {

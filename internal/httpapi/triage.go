@@ -309,7 +309,7 @@ func (s *server) getRules(w http.ResponseWriter, r *http.Request) error {
 	if err := checkQuery(r); err != nil {
 		return err
 	}
-	rules, err := s.triage.Rules(r.Context())
+	rules, err := s.triage.AllRules(r.Context())
 	if err != nil {
 		return err
 	}
@@ -325,7 +325,18 @@ func (s *server) putRules(w http.ResponseWriter, r *http.Request) error {
 	if in.Rules == nil {
 		return invalidRequired("rules", "the ordered list of rules ([] removes them all)")
 	}
-	rules, err := s.triage.SetRules(r.Context(), in.Rules)
+	// The configuration file's rules are read-only; a list read with GET
+	// may be sent back as it is, so they are skipped rather than refused.
+	stored := make([]detect.Rule, 0, len(in.Rules))
+	for _, rule := range in.Rules {
+		if rule.Source != detect.RuleSourceConfig {
+			stored = append(stored, rule)
+		}
+	}
+	if _, err := s.triage.SetRules(r.Context(), stored); err != nil {
+		return err
+	}
+	rules, err := s.triage.AllRules(r.Context())
 	if err != nil {
 		return err
 	}

@@ -169,11 +169,12 @@ func (s *server) baseURL(r *http.Request) string {
 
 // rulesView is the data of the routing rules page.
 type rulesView struct {
-	Rules    []detect.Rule
-	Services []catalog.Service
-	Scale    []string
-	CanEdit  bool
-	Form     detect.Rule
+	ConfigRules []detect.Rule // from the configuration file: read-only, evaluated first
+	Rules       []detect.Rule
+	Services    []catalog.Service
+	Scale       []string
+	CanEdit     bool
+	Form        detect.Rule
 }
 
 func (s *server) rulesPage(w http.ResponseWriter, r *http.Request) error {
@@ -189,7 +190,7 @@ func (s *server) showRules(w http.ResponseWriter, r *http.Request, status int, f
 	if err != nil {
 		return err
 	}
-	v := rulesView{Rules: rules, Services: svcs, Scale: s.inc.Scale().Names(), CanEdit: actor(r).IsAdmin(), Form: f}
+	v := rulesView{ConfigRules: s.triage.ConfigRules(), Rules: rules, Services: svcs, Scale: s.inc.Scale().Names(), CanEdit: actor(r).IsAdmin(), Form: f}
 	s.render(w, r, status, "rules", page{Title: "Routing rules", Nav: "alerting", Banner: b, Data: v})
 	return nil
 }

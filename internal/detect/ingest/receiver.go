@@ -28,6 +28,7 @@ type Receiver struct {
 	now         func() time.Time
 	log         *slog.Logger
 	defaultRate float64
+	configRules []detect.Rule // from the configuration file, evaluated first
 
 	mu       sync.Mutex
 	cache    map[string]cachedIntegration // by key hash
@@ -51,6 +52,10 @@ const cacheTTL = 10 * time.Second
 type ReceiverOptions struct {
 	DefaultRate float64 // events per second per integration when its config names none; 0: unlimited
 	Log         *slog.Logger
+	// ConfigRules are the routing rules of the configuration file, already
+	// checked (detect.CheckConfigRules); they are evaluated before the
+	// stored ones.
+	ConfigRules []detect.Rule
 }
 
 // NewReceiver builds the receiver in front of pipe.
@@ -58,7 +63,7 @@ func NewReceiver(pipe *Pipeline, ints Integrations, now func() time.Time, opts R
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Receiver{pipe: pipe, ints: ints, now: now, log: opts.Log, defaultRate: opts.DefaultRate,
+	return &Receiver{pipe: pipe, ints: ints, now: now, log: opts.Log, defaultRate: opts.DefaultRate, configRules: opts.ConfigRules,
 		cache: map[string]cachedIntegration{}, limiters: map[int64]*rate.Limiter{}}
 }
 
@@ -139,13 +144,14 @@ func (r *Receiver) routerFor(ctx context.Context) (*detect.Router, error) {
 	if err != nil {
 		return nil, err
 	}
-	rt, err = detect.NewRouter(rules)
+	rt, err = detect.NewRouter(detect.Ordered(r.configRules, rules))
 	if err != nil {
 		// Rules are validated when saved, so this is a rule saved by an
 		// older version; routing falls back to the default rather than
 		// refusing alerts.
-		r.log.Error("routing rules do not compile; alerts go to triage", "error", err)
-		rt, _ = detect.NewRouter(nil)
+		// The configuration file's rules were checked at start and still apply.
+		r.log.Error("stored routing rules do not compile; only the configuration file's apply", "error", err)
+		rt, _ = detect.NewRouter(r.configRules)
 	}
 	r.mu.Lock()
 	r.router, r.routerAt = rt, now
