@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/auth"
+	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 )
 
@@ -26,6 +28,11 @@ type listView struct {
 	NextURL   string
 	SelfURL   string // this page, re-fetched when an incident changes
 	FirstPage bool
+	// Triage holds the items waiting in the triage queue, shown above the
+	// incidents to responders on the first unfiltered page, so the first
+	// screen after sign-in says what needs a decision.
+	Triage     []detect.Item
+	ShowTriage bool
 }
 
 type listFilter struct {
@@ -43,8 +50,9 @@ type listRow struct {
 	Open     bool
 }
 
-// incidentList answers GET /: open incidents first, then the others newest
-// first, with filters by stage, severity and service, and pages.
+// incidentList answers GET /: for responders the items waiting in the
+// triage queue, then open incidents, then the others newest first, with
+// filters by stage, severity and service, and pages.
 func (s *server) incidentList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
@@ -67,6 +75,12 @@ func (s *server) incidentList(w http.ResponseWriter, r *http.Request) error {
 	}
 	if v.Services, err = s.serviceNames(r); err != nil {
 		return err
+	}
+	if !v.Filtered && v.FirstPage && s.triage != nil && actor(r).Can(access.Responder) {
+		if v.Triage, err = s.triage.Queue(ctx); err != nil {
+			return err
+		}
+		v.ShowTriage = true
 	}
 
 	base := incident.Filter{Service: f.Service, Query: f.Query}
