@@ -62,6 +62,9 @@ func (a *App) registerDetectJobs(reg *jobs.Registry, opts Options) error {
 	jobs.Handle(reg, func(ctx context.Context, j detect.DeclareJob, n int) error {
 		return a.Detect.Triage.WorkDeclare(ctx, j, n)
 	})
+	jobs.Handle(reg, func(ctx context.Context, j detect.DeclareRecoverJob, n int) error {
+		return a.Detect.Triage.WorkDeclareRecover(ctx, j, n)
+	})
 	jobs.Handle(reg, func(ctx context.Context, j detect.AttachJob, n int) error {
 		return a.Detect.Triage.WorkAttach(ctx, j, n)
 	})

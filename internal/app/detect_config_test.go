@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/app"
 	"github.com/firebreak-hq/firebreak/internal/app/apptest"
@@ -187,4 +188,42 @@ func TestBadConfigRoutingRuleStopsTheNode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A declare interrupted after its claim (the node died before linking)
+// is finished by its recovery job, enqueued with the claim in the same
+// transaction, through the real job queue on both stores.
+func TestInterruptedDeclareIsFinishedByItsJob(t *testing.T) {
+	apptest.EachStore(t, func(t *testing.T, s *apptest.Server) {
+		g := ingestAlertmanager(t, s, "checkout")
+		alerts := s.App.Store.Alerts(s.App.Queue)
+		now := time.Now().UTC()
+		// What Service.Declare does before declaring; the rest "crashed".
+		// The claim is made to look old and its job due now, so the test
+		// need not wait detect.DeclareStale.
+		if _, err := alerts.ClaimGroup(context.Background(), g.ID, func(g *detect.Group) error {
+			g.Triage, g.UpdatedAt = detect.TriageDeclaring, now.Add(-2*detect.DeclareStale)
+			return nil
+		}, detect.DeclareRecoverJob{GroupID: g.ID, Options: detect.DeclareOptions{Severity: "SEV2"}, At: now}); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			got, err := alerts.Group(context.Background(), g.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Triage == detect.TriageDeclared && got.IncidentNumber != 0 {
+				inc, err := s.App.Incidents.Get(s.AdminContext(), got.IncidentNumber)
+				if err != nil || inc.Severity != "SEV2" || inc.Labels["alert_group"] != strconv.FormatInt(g.ID, 10) {
+					t.Fatalf("recovered incident %+v %v", inc, err)
+				}
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the interrupted declare was not finished: %+v", got)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
 }

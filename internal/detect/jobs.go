@@ -1,5 +1,7 @@
 package detect
 
+import "time"
+
 // Side-effect jobs of the Detect stage. They carry only ids: the workers
 // re-read the group (and do nothing when it has moved on), so a job that
 // runs twice does no harm.
@@ -41,3 +43,21 @@ func (GroupResolvedJob) Kind() string { return "alert_group_resolved" }
 
 // TriageTopic is the live-update topic of the triage queue and alert lists.
 const TriageTopic = "triage"
+
+// DeclareRecoverJob is the durable intent of a declare from triage: it is
+// enqueued in the transaction that claims the item (pending → declaring)
+// and runs once the declare should long be over. If the node died between
+// the claim and the link, it finds the incident the declare made (by its
+// alert_group label) or declares one, and links the group; if the declare
+// finished or was given up, it does nothing.
+type DeclareRecoverJob struct {
+	GroupID int64          `json:"group_id"`
+	Options DeclareOptions `json:"options"`
+	At      time.Time      `json:"at"` // when to look: the claim plus DeclareStale
+}
+
+// Kind names the job for the queue.
+func (DeclareRecoverJob) Kind() string { return "alert_group_declare_recover" }
+
+// RunAt holds the job until the claim is stale.
+func (j DeclareRecoverJob) RunAt() time.Time { return j.At }

@@ -20,6 +20,12 @@ type Store interface {
 	// UpdateGroup applies change to the group in one transaction, unless
 	// its triage state changed meanwhile.
 	UpdateGroup(ctx context.Context, id int64, change func(*Group) error) (Group, error)
+	// ClaimGroup is UpdateGroup that also enqueues job in the same
+	// transaction: the claim of a declare and its recovery are one.
+	ClaimGroup(ctx context.Context, id int64, change func(*Group) error, job DeclareRecoverJob) (Group, error)
+	// IncidentOfGroup finds the incident declared for a group (by its
+	// alert_group label), 0 if there is none.
+	IncidentOfGroup(ctx context.Context, groupID int64) (int64, error)
 	Alert(ctx context.Context, id int64) (Alert, error)
 	ListAlerts(ctx context.Context, f AlertFilter) ([]Alert, error)
 	Integration(ctx context.Context, id int64) (Integration, error)
@@ -189,13 +195,16 @@ func (s *Service) Declare(ctx context.Context, id int64, in DeclareOptions) (*in
 	if err != nil {
 		return nil, err
 	}
-	g, err := s.store.UpdateGroup(ctx, id, func(g *Group) error {
+	// The claim records the intent durably: a crash before the link leaves
+	// a recovery job that finishes the declare (see WorkDeclareRecover).
+	claimed := s.now().UTC()
+	g, err := s.store.ClaimGroup(ctx, id, func(g *Group) error {
 		if err := g.CanDecide(a); err != nil {
 			return err
 		}
-		g.Triage, g.UpdatedAt = TriageDeclaring, s.now().UTC()
+		g.Triage, g.UpdatedAt = TriageDeclaring, claimed
 		return nil
-	})
+	}, DeclareRecoverJob{GroupID: id, Options: in, At: claimed.Add(DeclareStale)})
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +212,7 @@ func (s *Service) Declare(ctx context.Context, id int64, in DeclareOptions) (*in
 	if err != nil {
 		// Put the item back in the queue; the declare made nothing.
 		_, _ = s.store.UpdateGroup(context.WithoutCancel(ctx), id, func(g *Group) error {
-			g.Triage = TriagePending
+			g.Triage, g.UpdatedAt = TriagePending, s.now().UTC()
 			return nil
 		})
 		return nil, err

@@ -116,6 +116,12 @@ func (a *Alerts) GroupsOfIncident(ctx context.Context, number int64) ([]detect.G
 // write only happens if the group's triage state is still the one read,
 // so two people deciding at once cannot both win.
 func (a *Alerts) UpdateGroup(ctx context.Context, id int64, change func(*detect.Group) error) (detect.Group, error) {
+	return a.updateGroup(ctx, id, change, nil)
+}
+
+// updateGroup is UpdateGroup, enqueuing job (when not nil) in the same
+// transaction.
+func (a *Alerts) updateGroup(ctx context.Context, id int64, change func(*detect.Group) error, job Job) (detect.Group, error) {
 	var g detect.Group
 	err := a.s.InTx(ctx, func(tx *Tx) error {
 		var err error
@@ -142,6 +148,11 @@ func (a *Alerts) UpdateGroup(ctx context.Context, id int64, change func(*detect.
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound(sql.ErrNoRows, "alert group "+strconv.FormatInt(id, 10))
+		}
+		if job != nil {
+			if err := a.enqueue(ctx, tx, job); err != nil {
+				return err
+			}
 		}
 		return tx.Publish(ctx, detect.TriageTopic)
 	})
