@@ -227,3 +227,11 @@ func TestInterruptedDeclareIsFinishedByItsJob(t *testing.T) {
 		}
 	})
 }
+
+// The configuration's default dismiss reasons are the triage service's
+// built-in ones, so a node without the key behaves as before the key.
+func TestDefaultDismissReasonsAgree(t *testing.T) {
+	if got, want := config.Default().Detect.DismissReasons, detect.DefaultDismissReasons; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("config default %q, detect default %q", got, want)
+	}
+}
