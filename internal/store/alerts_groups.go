@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strconv"
-	"strings"
 
 	"github.com/firebreak-hq/firebreak/internal/detect"
 )
@@ -48,49 +47,25 @@ func (a *Alerts) Group(ctx context.Context, id int64) (detect.Group, error) {
 
 // ListGroups lists alert groups, newest first.
 func (a *Alerts) ListGroups(ctx context.Context, f detect.GroupFilter) ([]detect.Group, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	var w filter
 	if len(f.Triage) > 0 {
-		ph := make([]string, len(f.Triage))
-		for i, t := range f.Triage {
-			ph[i] = arg(t)
-		}
-		where = append(where, "g.triage IN ("+strings.Join(ph, ", ")+")")
+		w.in("g.triage", f.Triage)
 	}
 	if f.ServiceID != 0 {
-		where = append(where, "g.service_id = "+arg(f.ServiceID))
+		w.add("g.service_id = " + w.arg(f.ServiceID))
 	}
 	if f.Open {
-		where = append(where, "g.state = 'open'")
-	}
-	q := groupSelect
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+		w.add("g.state = 'open'")
 	}
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	q += " ORDER BY g.id DESC LIMIT " + arg(f.Limit)
-	rows, err := a.s.rdb.QueryContext(ctx, q, args...)
+	q := groupSelect + w.where() + " ORDER BY g.id DESC LIMIT " + w.arg(f.Limit)
+	rows, err := a.s.rdb.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	defer rows.Close()
-	out := []detect.Group{}
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, g)
-	}
-	return out, mapErr(rows.Err())
+	return collect(rows, scanGroup)
 }
 
 // GroupsOfIncident lists the alert groups linked to an incident.
@@ -99,16 +74,7 @@ func (a *Alerts) GroupsOfIncident(ctx context.Context, number int64) ([]detect.G
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	defer rows.Close()
-	out := []detect.Group{}
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, g)
-	}
-	return out, mapErr(rows.Err())
+	return collect(rows, scanGroup)
 }
 
 // UpdateGroup reads a group inside a transaction, lets change apply a rule
@@ -196,40 +162,20 @@ func (a *Alerts) Alert(ctx context.Context, id int64) (detect.Alert, error) {
 
 // ListAlerts lists alerts, newest first.
 func (a *Alerts) ListAlerts(ctx context.Context, f detect.AlertFilter) ([]detect.Alert, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
+	var w filter
 	if f.Status != "" {
-		where = append(where, "a.status = "+arg(f.Status))
+		w.add("a.status = " + w.arg(f.Status))
 	}
 	if f.GroupID != 0 {
-		where = append(where, "a.group_id = "+arg(f.GroupID))
-	}
-	q := alertSelect
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+		w.add("a.group_id = " + w.arg(f.GroupID))
 	}
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	q += " ORDER BY a.id DESC LIMIT " + arg(f.Limit)
-	rows, err := a.s.rdb.QueryContext(ctx, q, args...)
+	q := alertSelect + w.where() + " ORDER BY a.id DESC LIMIT " + w.arg(f.Limit)
+	rows, err := a.s.rdb.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	defer rows.Close()
-	out := []detect.Alert{}
-	for rows.Next() {
-		al, err := scanAlert(rows)
-		if err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, al)
-	}
-	return out, mapErr(rows.Err())
+	return collect(rows, scanAlert)
 }

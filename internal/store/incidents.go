@@ -79,68 +79,43 @@ func (r *Incidents) Get(ctx context.Context, number int64) (*incident.Incident, 
 
 // List returns a page of incidents, newest first.
 func (r *Incidents) List(ctx context.Context, f incident.Filter) (incident.Page, error) {
-	var (
-		where []string
-		args  []any
-	)
-	arg := func(v any) string {
-		args = append(args, v)
-		return "$" + strconv.Itoa(len(args))
-	}
-	in := func(col string, vals []string) {
-		ph := make([]string, len(vals))
-		for i, v := range vals {
-			ph[i] = arg(v)
-		}
-		where = append(where, col+" IN ("+strings.Join(ph, ", ")+")")
-	}
+	var w filter
 	if f.Open {
-		in("stage", []string{string(incident.Detect), string(incident.Fix)})
+		w.in("stage", []string{string(incident.Detect), string(incident.Fix)})
 	}
 	if len(f.Stages) > 0 {
 		stages := make([]string, len(f.Stages))
 		for i, s := range f.Stages {
 			stages[i] = string(s)
 		}
-		in("stage", stages)
+		w.in("stage", stages)
 	}
 	if len(f.Severities) > 0 {
-		in("severity", f.Severities)
+		w.in("severity", f.Severities)
 	}
 	if f.Service != "" {
-		where = append(where, "number IN (SELECT incident_number FROM incident_services WHERE service = "+arg(f.Service)+")")
+		w.add("number IN (SELECT incident_number FROM incident_services WHERE service = " + w.arg(f.Service) + ")")
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		where = append(where, "LOWER(title) LIKE "+arg("%"+strings.ToLower(q)+"%"))
+		w.add("LOWER(title) LIKE " + w.arg("%"+strings.ToLower(q)+"%"))
 	}
 	if f.Cursor != "" {
 		before, err := strconv.ParseInt(f.Cursor, 10, 64)
 		if err != nil {
 			return incident.Page{}, apperr.Invalid("cursor", "is not a cursor this server gave out")
 		}
-		where = append(where, "number < "+arg(before))
+		w.add("number < " + w.arg(before))
 	}
-	q := `SELECT ` + incidentColumns + ` FROM incidents`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY number DESC LIMIT " + arg(f.Limit+1)
-	rows, err := r.s.rdb.QueryContext(ctx, q, args...)
+	q := `SELECT ` + incidentColumns + ` FROM incidents` + w.where() + " ORDER BY number DESC LIMIT " + w.arg(f.Limit+1)
+	rows, err := r.s.rdb.QueryContext(ctx, q, w.args...)
 	if err != nil {
 		return incident.Page{}, mapErr(err)
 	}
-	defer rows.Close()
-	page := incident.Page{Incidents: []*incident.Incident{}}
-	for rows.Next() {
-		inc, err := scanIncident(rows)
-		if err != nil {
-			return incident.Page{}, mapErr(err)
-		}
-		page.Incidents = append(page.Incidents, inc)
+	incidents, err := collect(rows, scanIncident)
+	if err != nil {
+		return incident.Page{}, err
 	}
-	if err := rows.Err(); err != nil {
-		return incident.Page{}, mapErr(err)
-	}
+	page := incident.Page{Incidents: incidents}
 	if len(page.Incidents) > f.Limit {
 		page.Incidents = page.Incidents[:f.Limit]
 		page.Next = strconv.FormatInt(page.Incidents[f.Limit-1].Number, 10)
