@@ -26,10 +26,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/firebreak-hq/firebreak/bench/benchkit"
 	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/app"
 	"github.com/firebreak-hq/firebreak/internal/catalog"
-	"github.com/firebreak-hq/firebreak/internal/config"
 	"github.com/firebreak-hq/firebreak/internal/detect"
 )
 
@@ -56,18 +56,11 @@ func main() {
 	}
 }
 
-func nodeConfig(dataDir, addr, dbURL string) config.Config {
-	cfg := config.Default()
-	cfg.Listen, cfg.BaseURL, cfg.DataDir, cfg.DatabaseURL = addr, "http://"+addr, dataDir, dbURL
-	cfg.Log.Level = "error"
-	return cfg
-}
-
 // child runs a node until SIGTERM (or SIGKILL).
 func child(dataDir, addr, dbURL string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	a, err := app.New(ctx, nodeConfig(dataDir, addr, dbURL), io.Discard, app.Options{})
+	a, err := app.New(ctx, benchkit.Config(addr, dataDir, dbURL), io.Discard, app.Options{})
 	if err != nil {
 		return err
 	}
@@ -244,7 +237,7 @@ func parent(dbURL string, kills, senders int) error {
 	}
 
 	// Check the database directly.
-	a, err := app.New(context.Background(), nodeConfig(filepath.Join(dir, "data"), addr, dbURL), io.Discard, app.Options{})
+	a, err := app.New(context.Background(), benchkit.Config(addr, filepath.Join(dir, "data"), dbURL), io.Discard, app.Options{})
 	if err != nil {
 		return err
 	}

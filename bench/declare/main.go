@@ -12,17 +12,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/firebreak-hq/firebreak/bench/benchkit"
 	"github.com/firebreak-hq/firebreak/internal/access"
-	"github.com/firebreak-hq/firebreak/internal/app"
-	"github.com/firebreak-hq/firebreak/internal/config"
 )
 
 func main() {
@@ -39,22 +36,12 @@ func main() {
 func run(dbURL string, clients, requests int) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	dir, err := os.MkdirTemp("", "firebreak-bench")
+	node, err := benchkit.Open(ctx, dbURL)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	cfg := config.Default()
-	cfg.Listen, cfg.BaseURL, cfg.DataDir, cfg.DatabaseURL = ln.Addr().String(), "http://"+ln.Addr().String(), filepath.Join(dir, "data"), dbURL
-	cfg.Log.Level = "error"
-	a, err := app.New(ctx, cfg, io.Discard, app.Options{})
-	if err != nil {
-		return err
-	}
+	defer node.Remove()
+	a := node.App
 	sys := access.With(ctx, access.System)
 	password, _, err := a.Auth.Bootstrap(sys)
 	if err != nil {
@@ -72,10 +59,9 @@ func run(dbURL string, clients, requests int) error {
 	if err != nil {
 		return err
 	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
+	done := node.Serve(ctx)
 
-	base := "http://" + ln.Addr().String() + "/api/v1/incidents"
+	base := node.URL + "/api/v1/incidents"
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	post := func(url, body string) (time.Duration, error) {
 		req, _ := http.NewRequest(http.MethodPost, url, bytes.NewBufferString(body))
@@ -126,9 +112,7 @@ func run(dbURL string, clients, requests int) error {
 			return firstErr
 		}
 		slices.Sort(latencies)
-		q := func(p float64) time.Duration {
-			return latencies[int(p*float64(len(latencies)-1))].Round(10 * time.Microsecond)
-		}
+		q := func(p float64) time.Duration { return benchkit.Quantile(latencies, p) }
 		fmt.Printf("%-8s %-8s %5d requests, %2d clients: %7.0f/s  p50 %-9s p99 %-9s max %s\n",
 			a.Store.Dialect(), name, requests, clients, float64(requests)/elapsed.Seconds(), q(0.5), q(0.99), q(1))
 		return nil

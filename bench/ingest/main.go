@@ -24,7 +24,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -34,6 +33,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/firebreak-hq/firebreak/bench/benchkit"
 	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/app"
 	"github.com/firebreak-hq/firebreak/internal/catalog"
@@ -80,12 +80,7 @@ type result struct {
 	elapsed                   time.Duration
 }
 
-func (r result) q(p float64) time.Duration {
-	if len(r.latencies) == 0 {
-		return 0
-	}
-	return r.latencies[int(p*float64(len(r.latencies)-1))].Round(10 * time.Microsecond)
-}
+func (r result) q(p float64) time.Duration { return benchkit.Quantile(r.latencies, p) }
 
 // acknowledged counts the 202 answers the senders got, in every phase.
 var acknowledged atomic.Int64
@@ -171,22 +166,12 @@ func run(dbURL string, conns int, duration time.Duration, fingerprints int, repe
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	dir, err := os.MkdirTemp("", "firebreak-bench-ingest")
+	node, err := benchkit.Open(ctx, dbURL)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	cfg := config.Default()
-	cfg.Listen, cfg.BaseURL, cfg.DataDir, cfg.DatabaseURL = ln.Addr().String(), "http://"+ln.Addr().String(), filepath.Join(dir, "data"), dbURL
-	cfg.Log.Level = "error"
-	a, err := app.New(ctx, cfg, io.Discard, app.Options{})
-	if err != nil {
-		return err
-	}
+	defer node.Remove()
+	a := node.App
 	sys := access.With(ctx, access.System)
 	svc, err := a.Catalog.CreateService(sys, catalog.ServiceInput{Name: "api"})
 	if err != nil {
@@ -196,9 +181,8 @@ func run(dbURL string, conns int, duration time.Duration, fingerprints int, repe
 	if err != nil {
 		return err
 	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
-	url := "http://" + ln.Addr().String() + "/integrations/alertmanager/" + in.Key
+	done := node.Serve(ctx)
+	url := node.URL + "/integrations/alertmanager/" + in.Key
 
 	var used atomic.Int64
 	next := func() []byte {
@@ -275,7 +259,7 @@ func run(dbURL string, conns int, duration time.Duration, fingerprints int, repe
 	if err := <-done; err != nil {
 		return err
 	}
-	return verify(cfg, acknowledged.Load(), pipe.Committed.Load())
+	return verify(node.Config, acknowledged.Load(), pipe.Committed.Load())
 }
 
 // verify reopens the database and counts the stored payloads: every

@@ -17,10 +17,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
-	"path/filepath"
 	"runtime"
 	"runtime/pprof"
 	"slices"
@@ -29,10 +27,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/firebreak-hq/firebreak/bench/benchkit"
 	"github.com/firebreak-hq/firebreak/internal/access"
-	"github.com/firebreak-hq/firebreak/internal/app"
 	"github.com/firebreak-hq/firebreak/internal/catalog"
-	"github.com/firebreak-hq/firebreak/internal/config"
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
@@ -72,23 +69,12 @@ func run(dbURL string, conns int, duration time.Duration, ingestRate int, publis
 	fmt.Printf("machine: %d CPUs, %s\n", runtime.NumCPU(), runtime.Version())
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	dir, err := os.MkdirTemp("", "firebreak-bench-statuspage")
+	node, err := benchkit.Open(ctx, dbURL)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	base := "http://" + ln.Addr().String()
-	cfg := config.Default()
-	cfg.Listen, cfg.BaseURL, cfg.DataDir, cfg.DatabaseURL = ln.Addr().String(), base, filepath.Join(dir, "data"), dbURL
-	cfg.Log.Level = "error"
-	a, err := app.New(ctx, cfg, io.Discard, app.Options{})
-	if err != nil {
-		return err
-	}
+	defer node.Remove()
+	a, base := node.App, node.URL
 	sys := access.With(ctx, access.System)
 
 	// A realistic page: 3 groups of 4 components, 90 days of history with
@@ -135,8 +121,7 @@ func run(dbURL string, conns int, duration time.Duration, ingestRate int, publis
 	if err != nil {
 		return err
 	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx, ln) }()
+	done := node.Serve(ctx)
 	for {
 		if resp, err := http.Get(base + "/readyz"); err == nil && resp.StatusCode == 200 {
 			resp.Body.Close()
@@ -266,12 +251,7 @@ type result struct {
 	elapsed           time.Duration
 }
 
-func (r result) q(p float64) time.Duration {
-	if len(r.latencies) == 0 {
-		return 0
-	}
-	return r.latencies[int(p*float64(len(r.latencies)-1))].Round(10 * time.Microsecond)
-}
+func (r result) q(p float64) time.Duration { return benchkit.Quantile(r.latencies, p) }
 
 // read runs conns closed-loop readers for d, alternating the paths.
 func read(base string, paths []string, conns int, d time.Duration) result {
