@@ -31,7 +31,7 @@ func (a *App) routes() http.Handler {
 	// the CLI and curl, which send no Sec-Fetch-Site/Origin, pass. The API
 	// applies the same protection itself, answering with problem JSON.
 	a.mountStatusPages(mux) // the public status pages: /status/…, /api/v2/…
-	ui := web.New(web.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL})
+	ui := web.New(web.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL, Now: a.Now})
 	mux.Handle("/", http.NewCrossOriginProtection().Handler(ui))
 
 	var h http.Handler = a.statusHosts(mux)

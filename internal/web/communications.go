@@ -62,7 +62,7 @@ func (s *server) commsData(r *http.Request, n, pageID int64, status statuspage.I
 		return nil, err
 	}
 	v := &commsView{Inc: inc, Ref: inc.Ref(), C: c, Draft: c.Draft, Statuses: statuspage.IncidentStatuses,
-		CompStatuses: statuspage.ComponentStatuses, Now: time.Now()}
+		CompStatuses: statuspage.ComponentStatuses, Now: s.now()}
 	for _, p := range c.Pages {
 		if p.ID == c.Draft.PageID {
 			v.Page = p

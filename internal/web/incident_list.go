@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/auth"
@@ -87,7 +86,7 @@ func (s *server) incidentList(w http.ResponseWriter, r *http.Request) error {
 	if f.Severity != "" {
 		base.Severities = []string{f.Severity}
 	}
-	now := time.Now()
+	now := s.now()
 	rows := func(incs []*incident.Incident) []listRow {
 		out := make([]listRow, 0, len(incs))
 		for _, inc := range incs {

@@ -167,7 +167,7 @@ func (s *server) incidentView(r *http.Request, n int64) (*incidentView, error) {
 	for _, u := range users {
 		byID[u.ID] = u
 	}
-	now := time.Now()
+	now := s.now()
 	v := &incidentView{
 		Inc:      inc,
 		Ref:      inc.Ref(),

@@ -42,16 +42,16 @@ type banner struct {
 	Message string
 }
 
-func mustParsePages(st *staticFiles, scale incident.Scale) *pages {
-	p, err := parsePages(st, scale)
+func mustParsePages(st *staticFiles, scale incident.Scale, now func() time.Time) *pages {
+	p, err := parsePages(st, scale, now)
 	if err != nil {
 		panic(err) // templates are embedded; a parse error is a build mistake caught by the tests
 	}
 	return p
 }
 
-func parsePages(st *staticFiles, scale incident.Scale) (*pages, error) {
-	base, err := template.New("").Funcs(templateFuncs(st, scale)).ParseFS(templateFS, "templates/layout.html", "templates/parts/*.html")
+func parsePages(st *staticFiles, scale incident.Scale, now func() time.Time) (*pages, error) {
+	base, err := template.New("").Funcs(templateFuncs(st, scale, now)).ParseFS(templateFS, "templates/layout.html", "templates/parts/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -99,14 +99,14 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, status int, name
 	_, _ = w.Write(buf.Bytes())
 }
 
-func templateFuncs(st *staticFiles, scale incident.Scale) template.FuncMap {
+func templateFuncs(st *staticFiles, scale incident.Scale, now func() time.Time) template.FuncMap {
 	return template.FuncMap{
 		"static":     st.url,
 		"sevClass":   func(sev string) string { return sevClass(scale, sev) },
 		"stageClass": func(s incident.Stage) string { return "stage stage-" + string(s) },
 		"when":       formatWhen,
 		"iso":        func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
-		"ago":        func(t time.Time) string { return ago(t, time.Now()) },
+		"ago":        func(t time.Time) string { return ago(t, now()) },
 		"clock":      func(t time.Time) string { return t.UTC().Format("15:04") },
 		"day":        func(t time.Time) string { return t.UTC().Format("Mon 2 Jan 2006") },
 		"dur":        formatDuration,

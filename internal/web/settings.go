@@ -47,7 +47,7 @@ func (s *server) createToken(w http.ResponseWriter, r *http.Request) error {
 			return s.showTokens(w, r, http.StatusUnprocessableEntity, tokensView{Name: name, Expiry: expiry},
 				&banner{Kind: "error", Message: "Choose when the token expires"})
 		}
-		t := time.Now().Add(time.Duration(days) * 24 * time.Hour).UTC()
+		t := s.now().Add(time.Duration(days) * 24 * time.Hour).UTC()
 		expiresAt = &t
 	}
 	raw, _, err := s.auth.CreateToken(r.Context(), name, expiresAt)

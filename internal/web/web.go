@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/auth"
 	"github.com/firebreak-hq/firebreak/internal/catalog"
@@ -32,7 +33,8 @@ type Deps struct {
 	Status    *statuspage.Service // status pages and incident communications
 	Hub       *live.Hub
 	Log       *slog.Logger
-	BaseURL   string // e.g. http://127.0.0.1:8080; decides the session cookie's name and Secure flag
+	BaseURL   string           // e.g. http://127.0.0.1:8080; decides the session cookie's name and Secure flag
+	Now       func() time.Time // the clock for durations and "ago"; default time.Now
 }
 
 // server holds the dependencies and the parsed templates.
@@ -44,6 +46,7 @@ type server struct {
 	status  *statuspage.Service
 	hub     *live.Hub
 	log     *slog.Logger
+	now     func() time.Time
 	pages   *pages
 	static  *staticFiles
 	cookie  cookieSpec
@@ -58,6 +61,9 @@ func New(d Deps) http.Handler {
 	if d.Log == nil {
 		d.Log = slog.New(slog.DiscardHandler)
 	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
 	st := newStaticFiles()
 	s := &server{
 		inc:       d.Incidents,
@@ -68,8 +74,9 @@ func New(d Deps) http.Handler {
 		publicURL: d.BaseURL,
 		hub:       d.Hub,
 		log:       d.Log,
+		now:       d.Now,
 		static:    st,
-		pages:     mustParsePages(st, d.Incidents.Scale()),
+		pages:     mustParsePages(st, d.Incidents.Scale(), d.Now),
 		cookie:    cookieFor(d.BaseURL),
 	}
 	return s.routes()
