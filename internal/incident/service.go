@@ -21,6 +21,8 @@ type Service struct {
 	scale   Scale
 	now     func() time.Time
 	closeOK ClosePolicy
+
+	followers []Follower
 }
 
 // NewService builds the incident service. closePolicy gates Improve → Closed;
@@ -235,6 +237,11 @@ func (s *Service) record(ctx context.Context, tx Tx, a access.Actor, inc *Incide
 	for _, e := range events {
 		if err := tx.Enqueue(ctx, EventJob{Number: inc.Number, Seq: e.Seq}); err != nil {
 			return err
+		}
+		for _, j := range s.followJobs(inc, e) {
+			if err := tx.Enqueue(ctx, j); err != nil {
+				return err
+			}
 		}
 		detail := map[string]any{"seq": e.Seq}
 		if e.After != nil {

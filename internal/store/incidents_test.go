@@ -283,3 +283,50 @@ func equal(a, b []int64) bool {
 	}
 	return true
 }
+
+// followedJob is what the test follower asks for.
+type followedJob struct {
+	Number int64
+	Event  incident.EventKind
+}
+
+func (followedJob) Kind() string { return "followed" }
+
+func TestFollowersEnqueueInTheChangesTransaction(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := access.With(context.Background(), alice)
+		q := &recordingQueue{}
+		svc := newIncidentService(s, q)
+		svc.Follow(func(inc *incident.Incident, e incident.Event) []incident.Job {
+			if e.Kind == incident.EventNote {
+				return nil
+			}
+			return []incident.Job{followedJob{Number: inc.Number, Event: e.Kind}}
+		})
+		if _, err := svc.Declare(ctx, incident.DeclareInput{Title: "Queue stuck", Severity: "SEV3", TakeManager: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AddNote(ctx, 1, "looking", false); err != nil {
+			t.Fatal(err)
+		}
+		// A refused change enqueues nothing: the follower never sees it.
+		if _, err := svc.ChangeStage(ctx, 1, 0, incident.Closed, ""); err == nil {
+			t.Fatal("Detect → Closed was allowed")
+		}
+		var followed []followedJob
+		for _, j := range q.jobs {
+			if f, ok := j.(followedJob); ok {
+				followed = append(followed, f)
+			}
+		}
+		// declared + the IM's role_assigned, if the core records one, but never the note.
+		if len(followed) == 0 || followed[0] != (followedJob{Number: 1, Event: incident.EventDeclared}) {
+			t.Fatalf("followed jobs %+v", followed)
+		}
+		for _, f := range followed {
+			if f.Event == incident.EventNote {
+				t.Fatalf("the follower's nil for a note enqueued a job: %+v", followed)
+			}
+		}
+	})
+}
