@@ -1,0 +1,163 @@
+// Package notification reaches a person: their contact methods (email,
+// webhook/ntfy push, SMS; Slack DM added by the chat capability), verified
+// with a code before use; their personal rules (which method, after how long,
+// per urgency); and the delivery pipeline every message goes through —
+// still wanted? → deduplicated → throttled → sent → recorded — one durable
+// job per delivery. Paging calls Notify; senders are adapters under
+// internal/notify/<kind> registered per kind by the composition root.
+package notification
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Urgency says how hard to try: high pages wake people, low ones may wait
+// for a digest.
+type Urgency string
+
+// The urgencies.
+const (
+	High Urgency = "high"
+	Low  Urgency = "low"
+)
+
+// Valid reports whether u is high or low.
+func (u Urgency) Valid() bool { return u == High || u == Low }
+
+// Kind names a kind of contact method and the Sender that serves it.
+type Kind string
+
+// The built-in kinds; the chat capability registers "slack".
+const (
+	Email   Kind = "email"
+	Webhook Kind = "webhook" // JSON POST; ntfy-compatible push
+	SMS     Kind = "sms"
+)
+
+// Action is a link offered with a message, e.g. a signed one-time
+// acknowledge or resolve link of a page.
+type Action struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
+}
+
+// Message is what a caller wants a person to know. Notify is idempotent on
+// Key: a second message with the same key does nothing.
+type Message struct {
+	Key     string  // stable idempotency key, e.g. "page:42:step:1:rep:0"
+	UserID  int64   // the person
+	Urgency Urgency // high or low
+	Subject string
+	Body    string
+	PageID  int64    // the page this message is about; 0 if none
+	Actions []Action // links offered with it
+}
+
+// Target is where a Sender delivers: one verified contact method.
+type Target struct {
+	ContactID int64
+	UserID    int64
+	Kind      Kind
+	Address   string // an email address, a URL, an E.164 phone number, a Slack user id
+}
+
+// Rendered is the message as one delivery sends it.
+type Rendered struct {
+	Key     string // idempotency key of this delivery (message key + contact method)
+	Urgency Urgency
+	Subject string
+	Body    string
+	Actions []Action
+	PageID  int64
+}
+
+// Sender delivers to one kind of contact method. It returns a Permanent
+// error when retrying cannot help (the number is invalid, the provider
+// refused the address); any other error is retried with backoff.
+type Sender interface {
+	Send(ctx context.Context, to Target, msg Rendered) error
+}
+
+// PageState tells, just before a delivery, whether it is still wanted: a
+// page acknowledged or resolved since the message was queued needs no more
+// notifications. The paging capability implements it.
+type PageState interface {
+	StillWanted(ctx context.Context, pageID int64) (bool, error)
+}
+
+// DeliveryLog hears the outcome of each delivery about a page (sent,
+// failed with its reason, skipped), e.g. to put it on the page's timeline.
+// The paging capability implements it.
+type DeliveryLog interface {
+	Delivered(ctx context.Context, pageID int64, d Delivery) error
+}
+
+// DeliveryState is where a delivery stands.
+type DeliveryState string
+
+// The states of a delivery.
+const (
+	Pending   DeliveryState = "pending"   // waiting for its time, or being retried
+	Sent      DeliveryState = "sent"      // the sender accepted it
+	Failed    DeliveryState = "failed"    // given up; Error says why
+	Cancelled DeliveryState = "cancelled" // no longer wanted (the page was acknowledged or resolved)
+	Collapsed DeliveryState = "collapsed" // throttled or digested: told in a summary message instead
+)
+
+// Delivery is one message to one contact method.
+type Delivery struct {
+	ID        int64
+	MessageID int64
+	Key       string // the message's key
+	UserID    int64
+	ContactID int64 // 0 once the contact method was removed
+	Kind      Kind
+	Address   string
+	Urgency   Urgency
+	Subject   string
+	Body      string
+	Actions   []Action
+	PageID    int64
+	State     DeliveryState
+	Attempts  int
+	Error     string
+	DueAt     time.Time // when the rule's delay lets it go
+	ClaimedAt *time.Time // when it took its place in the contact method's throttle window
+	SentAt    *time.Time
+	BatchID   int64 // the summary it was collapsed into
+	UpdatedAt time.Time
+}
+
+// ErrPermanent marks a send that retrying cannot fix.
+var ErrPermanent = errors.New("permanent")
+
+// Permanent wraps err so the pipeline records the failure without retrying.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err}
+}
+
+type permanentError struct{ err error }
+
+func (p permanentError) Error() string        { return p.err.Error() }
+func (p permanentError) Unwrap() error        { return p.err }
+func (p permanentError) Is(target error) bool { return target == ErrPermanent }
+
+// IsPermanent reports whether err was marked Permanent.
+func IsPermanent(err error) bool { return errors.Is(err, ErrPermanent) }
+
+// Always is the PageState used when paging is absent: every delivery is wanted.
+type Always struct{}
+
+// StillWanted always says yes.
+func (Always) StillWanted(context.Context, int64) (bool, error) { return true, nil }
+
+// Discard is the DeliveryLog used when paging is absent.
+type Discard struct{}
+
+// Delivered does nothing; the delivery is recorded in this package's own history anyway.
+func (Discard) Delivered(context.Context, int64, Delivery) error { return nil }

@@ -1,0 +1,99 @@
+package notification
+
+import (
+	"context"
+	"time"
+)
+
+// Store is what the notification Service needs from storage.
+type Store interface {
+	// InTx runs fn in one transaction.
+	InTx(ctx context.Context, fn func(Tx) error) error
+	Contact(ctx context.Context, id int64) (Contact, error)
+	Contacts(ctx context.Context, userID int64) ([]Contact, error)
+	Rules(ctx context.Context, userID int64) ([]Rule, error)
+	Settings(ctx context.Context, userID int64) (Settings, error)
+	Delivery(ctx context.Context, id int64) (Delivery, error)
+	// Deliveries lists a person's deliveries, newest first.
+	Deliveries(ctx context.Context, userID int64, limit int) ([]Delivery, error)
+	// DeliveriesOfPage lists the deliveries of messages about one page, oldest first.
+	DeliveriesOfPage(ctx context.Context, pageID int64) ([]Delivery, error)
+	Batch(ctx context.Context, id int64) (Batch, error)
+}
+
+// Tx is one storage transaction of a notification change.
+type Tx interface {
+	// AddContact inserts a contact method and sets its ID.
+	AddContact(ctx context.Context, c *Contact) error
+	// ContactForUpdate reads a contact method and locks it until the
+	// transaction ends, so throttle counts for it are taken one at a time.
+	ContactForUpdate(ctx context.Context, id int64) (Contact, error)
+	// SaveContact stores a contact method's verification state and name.
+	SaveContact(ctx context.Context, c Contact) error
+	DeleteContact(ctx context.Context, id int64) error
+	Contacts(ctx context.Context, userID int64) ([]Contact, error)
+	AddRule(ctx context.Context, r *Rule) error
+	DeleteRule(ctx context.Context, userID, id int64) error
+	Rules(ctx context.Context, userID int64) ([]Rule, error)
+	Settings(ctx context.Context, userID int64) (Settings, error)
+	SaveSettings(ctx context.Context, s Settings) error
+	// AddMessage records a message under its key; false when the key was
+	// seen before (the message is then not recorded again).
+	AddMessage(ctx context.Context, m Message, at time.Time) (id int64, added bool, err error)
+	// AddDelivery records a delivery and sets its ID.
+	AddDelivery(ctx context.Context, d *Delivery) error
+	DeliveryForUpdate(ctx context.Context, id int64) (Delivery, error)
+	// SetDelivery stores a delivery's state, attempts, error, claim, batch and times.
+	SetDelivery(ctx context.Context, d Delivery) error
+	// ClaimedSince counts the deliveries of a contact method that took a
+	// place in its throttle window since t.
+	ClaimedSince(ctx context.Context, contactID int64, since time.Time) (int, error)
+	// AddBatch finds or creates the pending batch of a contact method for
+	// a reason and due time; added tells whether it is new.
+	AddBatch(ctx context.Context, b *Batch) (added bool, err error)
+	BatchForUpdate(ctx context.Context, id int64) (Batch, error)
+	SetBatch(ctx context.Context, b Batch) error
+	// Collapsed lists the deliveries collapsed into a batch.
+	Collapsed(ctx context.Context, batchID int64) ([]Delivery, error)
+	// Enqueue adds a job that runs only if the transaction commits.
+	Enqueue(ctx context.Context, job Job) error
+}
+
+// Job is a side effect to run after commit; its Kind names the worker.
+type Job interface{ Kind() string }
+
+// DeliverJob runs the delivery pipeline for one delivery, not before its
+// rule's delay has passed.
+type DeliverJob struct {
+	DeliveryID int64     `json:"delivery_id"`
+	At         time.Time `json:"at"`
+}
+
+// Kind names the worker.
+func (DeliverJob) Kind() string { return "notification_deliver" }
+
+// RunAt holds the job until the rule's delay has passed.
+func (j DeliverJob) RunAt() time.Time { return j.At }
+
+// BatchJob sends one summary ("N more alerts", a digest) when its window ends.
+type BatchJob struct {
+	BatchID int64     `json:"batch_id"`
+	At      time.Time `json:"at"`
+}
+
+// Kind names the worker.
+func (BatchJob) Kind() string { return "notification_batch" }
+
+// RunAt holds the job until the window ends.
+func (j BatchJob) RunAt() time.Time { return j.At }
+
+// VerifyJob sends a fresh verification code to a contact method. The code
+// is made when the job runs, so it is never stored in the clear, not even
+// in the job's arguments.
+type VerifyJob struct {
+	ContactID int64 `json:"contact_id"`
+	Nonce     int64 `json:"nonce"` // distinguishes a resend from the first request
+}
+
+// Kind names the worker.
+func (VerifyJob) Kind() string { return "notification_verify" }
