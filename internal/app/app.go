@@ -21,6 +21,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/jobs"
 	"github.com/firebreak-hq/firebreak/internal/live"
 	"github.com/firebreak-hq/firebreak/internal/notify/webhook"
+	"github.com/firebreak-hq/firebreak/internal/oncall"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
 	"github.com/firebreak-hq/firebreak/internal/statuspage/public"
 	"github.com/firebreak-hq/firebreak/internal/store"
@@ -43,6 +44,8 @@ type App struct {
 	StatusPublic  *public.Server      // the public pages, served from a snapshot
 	statusWorkers *statuspage.Workers
 	statusAddr    atomic.Value // string: the address of the status_listen listener
+
+	OnCall *oncall.Service // on-call schedules: who is on call, overrides, calendar feeds
 
 	handler http.Handler
 }
@@ -115,6 +118,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		scale = append(scale, incident.Severity{Name: s.Name, Description: s.Description})
 	}
 	a.Incidents = incident.NewService(a.Store.Incidents(q), a.Auth, a.Catalog, scale, a.Now, incident.AllowClose)
+	a.buildOnCall()
 	if err := a.buildDetect(ctx, q); err != nil {
 		return err
 	}
