@@ -41,7 +41,7 @@ var (
 	mdMarks   = regexp.MustCompile("[*_`~|]+")
 	mdFence   = regexp.MustCompile("(?m)^```.*$")
 	mdRule    = regexp.MustCompile(`(?m)^\s*[-=:| ]{3,}\s*$`)
-	htmlTag   = regexp.MustCompile(`<[^>]{0,200}>`)
+	htmlTag   = regexp.MustCompile(`</?[a-zA-Z][^<>]{0,200}>`)
 	manySpace = regexp.MustCompile(`[ \t]+`)
 )
 
