@@ -1,0 +1,361 @@
+package paging
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/firebreak-hq/firebreak/internal/access"
+	"github.com/firebreak-hq/firebreak/internal/apperr"
+	"github.com/firebreak-hq/firebreak/internal/audit"
+)
+
+// OnCall answers who is on call; the on-call capability provides it.
+type OnCall interface {
+	OnCallAt(ctx context.Context, scheduleID int64, at time.Time) ([]int64, error)
+	TeamSchedules(ctx context.Context, teamID int64) ([]int64, error)
+}
+
+// Notifier delivers a notice to one person through their own notification
+// rules. It must be durable when it returns and idempotent on Notice.Key:
+// the engine calls it again after a crash, and the second call does nothing.
+type Notifier interface {
+	Notify(ctx context.Context, n Notice) error
+}
+
+// Notice is what one person is told when a step pages them.
+type Notice struct {
+	Key     string
+	UserID  int64
+	Urgency Urgency
+	Subject string
+	Body    string
+	PageID  int64
+	Actions []Action // signed one-time links: acknowledge, resolve
+}
+
+// Action is a link in a notice that acts on the page.
+type Action struct {
+	Label string
+	URL   string
+}
+
+// Service is the pager's use cases; every surface (API, UI, CLI, links,
+// chat) goes through it, and it checks the actor's permission.
+type Service struct {
+	store    Store
+	oncall   OnCall
+	notifier Notifier
+	now      func() time.Time
+	baseURL  string
+	log      *slog.Logger
+	linkTTL  time.Duration
+	declared func(ctx context.Context, p Page) error
+}
+
+// Options are a Service's optional parts.
+type Options struct {
+	OnCall   OnCall   // nil: schedule and team targets page no one (and say so)
+	Notifier Notifier // nil: steps fire and are recorded, nothing is sent
+	BaseURL  string   // for the links in notices
+	Log      *slog.Logger
+	LinkTTL  time.Duration // how long an action link works; default 24h
+}
+
+// NewService builds the pager.
+func NewService(st Store, now func() time.Time, o Options) *Service {
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	if o.LinkTTL == 0 {
+		o.LinkTTL = 24 * time.Hour
+	}
+	return &Service{store: st, oncall: o.OnCall, notifier: o.Notifier, now: now, baseURL: o.BaseURL, log: o.Log, linkTTL: o.LinkTTL}
+}
+
+// UseOnCall sets who-is-on-call once the on-call capability is built.
+func (s *Service) UseOnCall(o OnCall) { s.oncall = o }
+
+// UseNotifier sets the notifier once the notification capability is built.
+func (s *Service) UseNotifier(n Notifier) { s.notifier = n }
+
+func actor(ctx context.Context, need access.Level) (access.Actor, error) {
+	a, ok := access.From(ctx)
+	if !ok {
+		return access.Actor{}, apperr.Unauthenticated("sign in first")
+	}
+	if !a.Can(need) {
+		return a, apperr.Forbidden("this needs %s permission", need)
+	}
+	return a, nil
+}
+
+// Trigger is what raises a page.
+type Trigger struct {
+	Source         Source
+	SourceID       int64
+	ServiceID      int64
+	Summary        string
+	Details        string
+	Urgency        Urgency
+	IncidentNumber int64
+	// Policy, when set, is walked instead of the service's policy.
+	Policy *Policy
+}
+
+// ErrNoPolicy says a service has no escalation policy: nothing was paged.
+var ErrNoPolicy = apperr.NotFound("escalation policy of the service")
+
+// Raise creates the page for t (or returns the open one the same source
+// raised before: raising is idempotent per source) and fires its first step
+// at once. Its first step job is enqueued in the same transaction, so the
+// page is paged even if this node dies right after the commit.
+func (s *Service) Raise(ctx context.Context, t Trigger) (Page, error) {
+	a, err := actor(ctx, access.Responder)
+	if err != nil {
+		return Page{}, err
+	}
+	var pol Policy
+	switch {
+	case t.Policy != nil:
+		pol = *t.Policy
+	default:
+		sp, err := s.store.ServicePaging(ctx, t.ServiceID)
+		if err != nil {
+			return Page{}, err
+		}
+		if sp.PolicyID == 0 {
+			return Page{}, ErrNoPolicy
+		}
+		if pol, err = s.store.Policy(ctx, sp.PolicyID); err != nil {
+			return Page{}, err
+		}
+	}
+	if t.Summary == "" {
+		return Page{}, apperr.Invalid("summary", "a page needs a summary")
+	}
+	now := s.now()
+	var (
+		page Page
+		due  *Due
+	)
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		if t.Source != FromManual && t.SourceID != 0 {
+			old, err := tx.OpenPageOf(ctx, t.Source, t.SourceID)
+			if err != nil {
+				return err
+			}
+			if old != nil {
+				page, due = *old, nil
+				return nil
+			}
+		}
+		maint := ""
+		if t.ServiceID != 0 {
+			w, err := tx.ActiveWindow(ctx, t.ServiceID, now)
+			if err != nil {
+				return err
+			}
+			if w != nil {
+				maint = fmt.Sprintf("the service is in a maintenance window until %s (%s)", w.Ends.UTC().Format(time.RFC3339), w.Reason)
+			}
+		}
+		var evs []Event
+		page, evs, due = New(Page{ServiceID: t.ServiceID, Summary: t.Summary, Details: t.Details, Urgency: t.Urgency,
+			Source: t.Source, SourceID: t.SourceID, IncidentNumber: t.IncidentNumber}, pol, now, maint)
+		if err := tx.InsertPage(ctx, &page); err != nil {
+			return err
+		}
+		if a.UserID != 0 {
+			evs[0].ActorID = a.UserID
+		}
+		if err := tx.AppendEvents(ctx, page.ID, evs); err != nil {
+			return err
+		}
+		if due != nil {
+			if err := tx.Enqueue(ctx, StepJob{PageID: page.ID, Seq: due.Seq, At: due.At}); err != nil {
+				return err
+			}
+		}
+		if err := tx.Audit(ctx, audit.New(a, now, "page.raise", pageRef(page.ID), map[string]any{"source": t.Source, "source_id": t.SourceID})); err != nil {
+			return err
+		}
+		return tx.Publish(ctx, Topic)
+	})
+	if err != nil {
+		return Page{}, err
+	}
+	if due != nil {
+		// Fire the first step here rather than wait for a worker to poll the
+		// job; the job still runs and finds the step done (or does it, if
+		// this node died first).
+		if err := s.WorkStep(access.With(ctx, access.System), StepJob{PageID: page.ID, Seq: due.Seq, At: due.At}, 1); err != nil {
+			s.log.Warn("first step of page failed; its job will retry", "page", page.ID, "error", err)
+		}
+	}
+	return page, nil
+}
+
+func pageRef(id int64) string { return fmt.Sprintf("page %d", id) }
+
+// PageUser pages one person now (summary is what they read); incident
+// links the page to an incident (0 for none).
+func (s *Service) PageUser(ctx context.Context, userID int64, summary string, incident int64) (Page, error) {
+	pol := Direct("page a person", Target{Kind: TargetUser, ID: userID})
+	return s.Raise(ctx, Trigger{Source: FromManual, Summary: summary, IncidentNumber: incident, Urgency: High, Policy: &pol})
+}
+
+// PageTeam pages whoever is on call for a team now.
+func (s *Service) PageTeam(ctx context.Context, teamID int64, summary string, incident int64) (Page, error) {
+	pol := Direct("page a team", Target{Kind: TargetTeam, ID: teamID})
+	return s.Raise(ctx, Trigger{Source: FromManual, Summary: summary, IncidentNumber: incident, Urgency: High, Policy: &pol})
+}
+
+// change applies fn to page id inside one transaction, records its event
+// and schedules the step it makes due.
+func (s *Service) change(ctx context.Context, id int64, action string, fn func(p *Page, a access.Actor, now time.Time) (Event, *Due, error)) (Page, error) {
+	a, err := actor(ctx, access.Responder)
+	if err != nil {
+		return Page{}, err
+	}
+	now := s.now()
+	var page Page
+	err = s.store.InTx(ctx, func(tx Tx) error {
+		p, err := tx.PageForUpdate(ctx, id)
+		if err != nil {
+			return err
+		}
+		ev, due, err := fn(&p, a, now)
+		if err != nil {
+			return err
+		}
+		if err := tx.SavePage(ctx, &p); err != nil {
+			return err
+		}
+		if err := tx.AppendEvents(ctx, p.ID, []Event{ev}); err != nil {
+			return err
+		}
+		if due != nil {
+			if err := tx.Enqueue(ctx, StepJob{PageID: p.ID, Seq: due.Seq, At: due.At}); err != nil {
+				return err
+			}
+		}
+		if p.Status == Acknowledged && p.Source == FromAlertGroup {
+			// The acknowledger becomes First Responder if the item is
+			// declared (or is appointed, if it already was).
+			if err := tx.Enqueue(ctx, AckedJob{PageID: p.ID}); err != nil {
+				return err
+			}
+		}
+		if err := tx.Audit(ctx, audit.New(a, now, action, pageRef(p.ID), nil)); err != nil {
+			return err
+		}
+		page = p
+		return tx.Publish(ctx, Topic)
+	})
+	return page, err
+}
+
+// Acknowledge takes the page: escalation stops.
+func (s *Service) Acknowledge(ctx context.Context, pageID int64) (Page, error) {
+	return s.change(ctx, pageID, "page.acknowledge", func(p *Page, a access.Actor, now time.Time) (Event, *Due, error) {
+		ev, err := p.Acknowledge(a.UserID, now)
+		return ev, nil, err
+	})
+}
+
+// Resolve closes the page.
+func (s *Service) Resolve(ctx context.Context, pageID int64) (Page, error) {
+	return s.change(ctx, pageID, "page.resolve", func(p *Page, a access.Actor, now time.Time) (Event, *Due, error) {
+		ev, err := p.Resolve(a.UserID, now, "")
+		return ev, nil, err
+	})
+}
+
+// EscalateNow fires the next step at once.
+func (s *Service) EscalateNow(ctx context.Context, pageID int64) (Page, error) {
+	return s.change(ctx, pageID, "page.escalate", func(p *Page, a access.Actor, now time.Time) (Event, *Due, error) {
+		return p.EscalateNow(a.UserID, now)
+	})
+}
+
+// Reassign hands the page to a person (userID) or to a policy (policyID);
+// exactly one of the two is set.
+func (s *Service) Reassign(ctx context.Context, pageID, userID, policyID int64) (Page, error) {
+	var to Policy
+	switch {
+	case (userID == 0) == (policyID == 0):
+		return Page{}, apperr.Invalid("user_id", "reassign to a person or to a policy (one of the two)")
+	case userID != 0:
+		to = Direct(fmt.Sprintf("reassigned to user %d", userID), Target{Kind: TargetUser, ID: userID})
+	default:
+		p, err := s.store.Policy(ctx, policyID)
+		if err != nil {
+			return Page{}, err
+		}
+		to = p
+	}
+	return s.change(ctx, pageID, "page.reassign", func(p *Page, a access.Actor, now time.Time) (Event, *Due, error) {
+		return p.Reassign(a.UserID, to, now)
+	})
+}
+
+// Get reads a page.
+func (s *Service) Get(ctx context.Context, id int64) (Page, error) {
+	if _, err := actor(ctx, access.Viewer); err != nil {
+		return Page{}, err
+	}
+	return s.store.Page(ctx, id)
+}
+
+// List lists pages.
+func (s *Service) List(ctx context.Context, f Filter) ([]Page, error) {
+	if _, err := actor(ctx, access.Viewer); err != nil {
+		return nil, err
+	}
+	return s.store.Pages(ctx, f)
+}
+
+// Timeline is a page's events, oldest first.
+func (s *Service) Timeline(ctx context.Context, id int64) ([]Event, error) {
+	if _, err := actor(ctx, access.Viewer); err != nil {
+		return nil, err
+	}
+	if _, err := s.store.Page(ctx, id); err != nil {
+		return nil, err
+	}
+	return s.store.Events(ctx, id)
+}
+
+// resolveSource resolves the open pages of a source (its alert group
+// resolved, its incident moved past Fix); system work, no actor check.
+func (s *Service) resolveSource(ctx context.Context, src Source, id int64, why string) error {
+	now := s.now()
+	return s.store.InTx(ctx, func(tx Tx) error {
+		pages, err := tx.PagesOf(ctx, src, id)
+		if err != nil {
+			return err
+		}
+		for _, p := range pages {
+			p, err := tx.PageForUpdate(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			ev, err := p.Resolve(0, now, why)
+			if err != nil {
+				continue
+			}
+			if err := tx.SavePage(ctx, &p); err != nil {
+				return err
+			}
+			if err := tx.AppendEvents(ctx, p.ID, []Event{ev}); err != nil {
+				return err
+			}
+		}
+		if len(pages) == 0 {
+			return nil
+		}
+		return tx.Publish(ctx, Topic)
+	})
+}

@@ -1,0 +1,221 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/firebreak-hq/firebreak/internal/apperr"
+	"github.com/firebreak-hq/firebreak/internal/paging"
+)
+
+const pageColumns = `p.id, p.service_id, COALESCE(s.name, ''), p.summary, p.details, p.urgency, p.source, p.source_id, p.incident_number,
+	p.policy_id, p.policy, p.status, p.next_round, p.next_step, p.next_at, p.seq, p.last_fired, p.acked_by, p.acked_at,
+	p.resolved_by, p.resolved_at, p.created_at, p.updated_at`
+
+const pageFrom = ` FROM pages p LEFT JOIN services s ON s.id = p.service_id`
+
+func scanPage(row interface{ Scan(...any) error }) (paging.Page, error) {
+	var (
+		p                           paging.Page
+		svc, inc, pol, acked, resBy sql.NullInt64
+		policy, last                string
+		nextAt, ackedAt, resolvedAt sql.NullTime
+	)
+	err := row.Scan(&p.ID, &svc, &p.Service, &p.Summary, &p.Details, &p.Urgency, &p.Source, &p.SourceID, &inc,
+		&pol, &policy, &p.Status, &p.Next.Round, &p.Next.Step, &nextAt, &p.Seq, &last, &acked, &ackedAt,
+		&resBy, &resolvedAt, &p.CreatedAt, &p.UpdatedAt)
+	if err != nil {
+		return p, err
+	}
+	p.ServiceID, p.IncidentNumber, p.PolicyID, p.AckedBy, p.ResolvedBy = svc.Int64, inc.Int64, pol.Int64, acked.Int64, resBy.Int64
+	p.NextAt, p.AckedAt, p.ResolvedAt = spTime(nextAt), spTime(ackedAt), spTime(resolvedAt)
+	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	if last != "" {
+		p.Last = new(paging.Position)
+		if err := json.Unmarshal([]byte(last), p.Last); err != nil {
+			return p, err
+		}
+	}
+	return p, json.Unmarshal([]byte(policy), &p.Policy)
+}
+
+func pageNotFound(id int64) error { return apperr.NotFound(fmt.Sprintf("page %d", id)) }
+
+// Page reads one page.
+func (r *Paging) Page(ctx context.Context, id int64) (paging.Page, error) {
+	p, err := scanPage(r.s.rdb.QueryRowContext(ctx, `SELECT `+pageColumns+pageFrom+` WHERE p.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, pageNotFound(id)
+	}
+	return p, mapErr(err)
+}
+
+// Pages lists pages, newest first.
+func (r *Paging) Pages(ctx context.Context, f paging.Filter) ([]paging.Page, error) {
+	var (
+		where []string
+		args  []any
+	)
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if f.Open {
+		where = append(where, `p.status IN ('triggered', 'acknowledged')`)
+	}
+	if len(f.Status) > 0 {
+		var in []string
+		for _, s := range f.Status {
+			in = append(in, arg(string(s)))
+		}
+		where = append(where, `p.status IN (`+strings.Join(in, ", ")+`)`)
+	}
+	if f.ServiceID != 0 {
+		where = append(where, `p.service_id = `+arg(f.ServiceID))
+	}
+	if f.UserID != 0 {
+		u := arg(f.UserID)
+		where = append(where, `(p.acked_by = `+u+` OR p.id IN (SELECT page_id FROM page_events WHERE user_id = `+u+`))`)
+	}
+	q := `SELECT ` + pageColumns + pageFrom
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	q += ` ORDER BY p.id DESC LIMIT ` + arg(min(limit, 500))
+	rows, err := r.s.rdb.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := []paging.Page{}
+	for rows.Next() {
+		p, err := scanPage(rows)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, p)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// Events is a page's timeline, oldest first.
+func (r *Paging) Events(ctx context.Context, pageID int64) ([]paging.Event, error) {
+	rows, err := r.s.rdb.QueryContext(ctx, `SELECT id, page_id, at, kind, actor_id, user_id, text FROM page_events WHERE page_id = $1 ORDER BY id`, pageID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	out := []paging.Event{}
+	for rows.Next() {
+		var (
+			e           paging.Event
+			actor, user sql.NullInt64
+		)
+		if err := rows.Scan(&e.ID, &e.PageID, &e.At, &e.Kind, &actor, &user, &e.Text); err != nil {
+			return nil, mapErr(err)
+		}
+		e.At, e.ActorID, e.UserID = e.At.UTC(), actor.Int64, user.Int64
+		out = append(out, e)
+	}
+	return out, mapErr(rows.Err())
+}
+
+func pageArgs(p *paging.Page) (policy, last string) {
+	b, err := json.Marshal(p.Policy)
+	if err != nil {
+		panic(err) // plain data
+	}
+	if p.Last != nil {
+		l, _ := json.Marshal(p.Last)
+		last = string(l)
+	}
+	return string(b), last
+}
+
+// InsertPage stores a new page.
+func (t pagingTx) InsertPage(ctx context.Context, p *paging.Page) error {
+	policy, last := pageArgs(p)
+	return mapErr(t.tx.QueryRowContext(ctx, `INSERT INTO pages (service_id, summary, details, urgency, source, source_id, incident_number,
+		policy_id, policy, status, next_round, next_step, next_at, seq, last_fired, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
+		spNullID(p.ServiceID), p.Summary, p.Details, string(p.Urgency), string(p.Source), p.SourceID, spNullID(p.IncidentNumber),
+		spNullID(p.PolicyID), policy, string(p.Status), p.Next.Round, p.Next.Step, p.NextAt, p.Seq, last, p.CreatedAt, p.UpdatedAt).Scan(&p.ID))
+}
+
+// PageForUpdate reads a page and holds it (the row on PostgreSQL; SQLite's
+// transaction holds the write lock already).
+func (t pagingTx) PageForUpdate(ctx context.Context, id int64) (paging.Page, error) {
+	q := `SELECT ` + pageColumns + pageFrom + ` WHERE p.id = $1`
+	if t.s.dialect == Postgres {
+		q += ` FOR UPDATE OF p`
+	}
+	p, err := scanPage(t.tx.QueryRowContext(ctx, q, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, pageNotFound(id)
+	}
+	return p, mapErr(err)
+}
+
+// OpenPageOf is the unfinished page a source raised, if any.
+func (t pagingTx) OpenPageOf(ctx context.Context, src paging.Source, sourceID int64) (*paging.Page, error) {
+	p, err := scanPage(t.tx.QueryRowContext(ctx, `SELECT `+pageColumns+pageFrom+`
+		WHERE p.source = $1 AND p.source_id = $2 AND p.status IN ('triggered', 'acknowledged', 'suppressed') LIMIT 1`, string(src), sourceID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	return &p, nil
+}
+
+// PagesOf lists the open pages of a source: an alert group's (by source),
+// or an incident's (any page linked to the incident number).
+func (t pagingTx) PagesOf(ctx context.Context, src paging.Source, sourceID int64) ([]paging.Page, error) {
+	q := `SELECT ` + pageColumns + pageFrom + ` WHERE p.status IN ('triggered', 'acknowledged') AND `
+	if src == paging.FromIncident {
+		q += `p.incident_number = $1`
+	} else {
+		q += `p.source = 'alert_group' AND p.source_id = $1`
+	}
+	rows, err := t.tx.QueryContext(ctx, q+` ORDER BY p.id`, sourceID)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []paging.Page
+	for rows.Next() {
+		p, err := scanPage(rows)
+		if err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, p)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// SavePage writes a page's state.
+func (t pagingTx) SavePage(ctx context.Context, p *paging.Page) error {
+	policy, last := pageArgs(p)
+	_, err := t.tx.ExecContext(ctx, `UPDATE pages SET policy_id = $2, policy = $3, status = $4, next_round = $5, next_step = $6, next_at = $7,
+		seq = $8, last_fired = $9, acked_by = $10, acked_at = $11, resolved_by = $12, resolved_at = $13, updated_at = $14, incident_number = $15 WHERE id = $1`,
+		p.ID, spNullID(p.PolicyID), policy, string(p.Status), p.Next.Round, p.Next.Step, p.NextAt, p.Seq, last,
+		spNullID(p.AckedBy), p.AckedAt, spNullID(p.ResolvedBy), p.ResolvedAt, p.UpdatedAt, spNullID(p.IncidentNumber))
+	return mapErr(err)
+}
+
+// AppendEvents appends to a page's timeline.
+func (t pagingTx) AppendEvents(ctx context.Context, pageID int64, events []paging.Event) error {
+	for _, e := range events {
+		if _, err := t.tx.ExecContext(ctx, `INSERT INTO page_events (page_id, at, kind, actor_id, user_id, text) VALUES ($1, $2, $3, $4, $5, $6)`,
+			pageID, e.At, e.Kind, spNullID(e.ActorID), spNullID(e.UserID), e.Text); err != nil {
+			return mapErr(err)
+		}
+	}
+	return nil
+}

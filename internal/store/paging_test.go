@@ -1,0 +1,219 @@
+package store_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/firebreak-hq/firebreak/internal/access"
+	"github.com/firebreak-hq/firebreak/internal/apperr"
+	"github.com/firebreak-hq/firebreak/internal/auth"
+	"github.com/firebreak-hq/firebreak/internal/catalog"
+	"github.com/firebreak-hq/firebreak/internal/paging"
+	"github.com/firebreak-hq/firebreak/internal/store"
+)
+
+// recordingNotifier keeps the notices the engine sends.
+type recordingNotifier struct {
+	mu   sync.Mutex
+	keys []string
+}
+
+func (n *recordingNotifier) Notify(ctx context.Context, m paging.Notice) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.keys = append(n.keys, m.Key)
+	return nil
+}
+
+func seedPaging(t *testing.T, s *store.Store) (serviceID, userID int64) {
+	t.Helper()
+	err := s.InTx(context.Background(), func(tx *store.Tx) error {
+		var err error
+		if userID, err = tx.InsertUser(context.Background(), auth.User{Handle: "pat", Name: "Pat", Level: access.Responder, TimeZone: "UTC"}, "x"); err != nil {
+			return err
+		}
+		serviceID, err = tx.InsertService(context.Background(), catalog.Service{Name: "checkout"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return serviceID, userID
+}
+
+// TestPagingIsStored: policies, service settings, maintenance windows and a
+// page walked through its steps, acknowledged and resolved, on both stores.
+func TestPagingIsStored(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		svcID, userID := seedPaging(t, s)
+		q := &recordingQueue{}
+		clock := &fixedClock{t: time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)}
+		n := &recordingNotifier{}
+		pg := paging.NewService(s.Paging(q), clock.now, paging.Options{Notifier: n, BaseURL: "https://fb.example"})
+		ctx := access.With(context.Background(), admin)
+
+		pol, err := pg.SavePolicy(ctx, paging.Policy{Name: "checkout", Repeat: 1, Steps: []paging.Step{
+			{Targets: []paging.Target{{Kind: paging.TargetUser, ID: userID}}, DelayMinutes: 5},
+			{Targets: []paging.Target{{Kind: paging.TargetUser, ID: 2}, {Kind: paging.TargetUser, ID: userID}}, DelayMinutes: 10},
+		}})
+		if err != nil || pol.ID == 0 || pol.Version != 1 {
+			t.Fatalf("save policy: %+v %v", pol, err)
+		}
+		pol.Description = "the shop"
+		if pol, err = pg.SavePolicy(ctx, pol); err != nil || pol.Version != 2 {
+			t.Fatalf("update policy: %+v %v", pol, err)
+		}
+		pol.Version = 1
+		if _, err := pg.SavePolicy(ctx, pol); !apperr.Is(err, apperr.CodeStale) {
+			t.Fatalf("stale update: %v", err)
+		}
+		got, err := pg.Policy(ctx, pol.ID)
+		if err != nil || got.Description != "the shop" || len(got.Steps) != 2 || got.Steps[1].Targets[0].ID != 2 {
+			t.Fatalf("read policy: %+v %v", got, err)
+		}
+		if err := pg.SetServicePaging(ctx, paging.ServicePaging{ServiceID: svcID, PolicyID: pol.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := pg.DeletePolicy(ctx, pol.ID); !apperr.Is(err, apperr.CodeConflict) {
+			t.Fatalf("deleting a policy in use: %v", err)
+		}
+
+		// Raising fires the first step at once and schedules the second.
+		p, err := pg.Raise(ctx, paging.Trigger{Source: paging.FromAlertGroup, SourceID: 41, ServiceID: svcID, Summary: "cart is down"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := pg.Raise(ctx, paging.Trigger{Source: paging.FromAlertGroup, SourceID: 41, ServiceID: svcID, Summary: "cart is down"})
+		if err != nil || again.ID != p.ID {
+			t.Fatalf("raising twice for one group made page %d and %d (%v)", p.ID, again.ID, err)
+		}
+		p, _ = pg.Get(ctx, p.ID)
+		if p.Service != "checkout" || p.Status != paging.Triggered || p.Next != (paging.Position{Round: 0, Step: 1}) || p.NextAt == nil || p.NextAt.Sub(p.CreatedAt) < 5*time.Minute || p.NextAt.Sub(p.CreatedAt) > 5*time.Minute+10*time.Second {
+			t.Fatalf("after the first step: %+v", p)
+		}
+		if len(n.keys) != 1 {
+			t.Fatalf("notices after step 1: %v", n.keys)
+		}
+		// The first step's job runs too (it was enqueued as the durable
+		// intent): it finds the step done.
+		steps := jobsOf[paging.StepJob](q)
+		if len(steps) != 2 || steps[0].Seq != 1 || steps[1].Seq != 2 {
+			t.Fatalf("step jobs: %+v", steps)
+		}
+		if err := pg.WorkStep(ctx, steps[0], 1); err != nil || len(n.keys) != 1 {
+			t.Fatalf("first job again: %v, notices %v", err, n.keys)
+		}
+		clock.t = clock.t.Add(5 * time.Minute)
+		if err := pg.WorkStep(ctx, steps[1], 1); err != nil || len(n.keys) != 3 {
+			t.Fatalf("second step: %v, notices %v", err, n.keys)
+		}
+		if err := pg.WorkStep(ctx, steps[1], 2); err != nil || len(n.keys) != 3 {
+			t.Fatalf("second step twice: %v, notices %v", err, n.keys)
+		}
+
+		uctx := access.With(context.Background(), access.Actor{UserID: userID, Name: "Pat", Level: access.Responder})
+		if p, err = pg.Acknowledge(uctx, p.ID); err != nil || p.AckedBy != userID || p.NextAt != nil {
+			t.Fatalf("ack: %+v %v", p, err)
+		}
+		third := jobsOf[paging.StepJob](q)[2]
+		clock.t = clock.t.Add(10 * time.Minute)
+		if err := pg.WorkStep(ctx, third, 1); err != nil || len(n.keys) != 3 {
+			t.Fatalf("an acknowledged page escalated: %v %v", err, n.keys)
+		}
+		mine, err := pg.List(ctx, paging.Filter{UserID: userID, Open: true})
+		if err != nil || len(mine) != 1 {
+			t.Fatalf("my open pages: %d %v", len(mine), err)
+		}
+		if err := pg.WorkResolveSource(ctx, paging.ResolveSourceJob{Source: paging.FromAlertGroup, SourceID: 41, Why: "alerts resolved"}, 1); err != nil {
+			t.Fatal(err)
+		}
+		evs, err := pg.Timeline(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kinds []string
+		for _, e := range evs {
+			kinds = append(kinds, e.Kind)
+		}
+		want := []string{"triggered", "step_fired", "notified", "step_fired", "notified", "notified", "acknowledged", "resolved"}
+		if len(kinds) != len(want) {
+			t.Fatalf("timeline %v, want %v", kinds, want)
+		}
+		for i := range want {
+			if kinds[i] != want[i] {
+				t.Fatalf("timeline %v, want %v", kinds, want)
+			}
+		}
+		if open, _ := pg.List(ctx, paging.Filter{Open: true}); len(open) != 0 {
+			t.Fatalf("open pages after resolve: %d", len(open))
+		}
+
+		// A maintenance window suppresses the next page, visibly.
+		w, err := pg.AddWindow(uctx, paging.Window{ServiceID: svcID, Starts: clock.now().Add(-time.Minute), Ends: clock.now().Add(time.Hour), Reason: "db upgrade"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sup, err := pg.Raise(ctx, paging.Trigger{Source: paging.FromAlertGroup, SourceID: 42, ServiceID: svcID, Summary: "cart slow"})
+		if err != nil || sup.Status != paging.Suppressed || len(n.keys) != 3 {
+			t.Fatalf("page in maintenance: %+v %v %v", sup, err, n.keys)
+		}
+		if ws, _ := pg.Windows(ctx, paging.WindowFilter{ServiceID: svcID, After: clock.now()}); len(ws) != 1 || ws[0].Reason != "db upgrade" {
+			t.Fatalf("windows: %+v", ws)
+		}
+		if w, err = pg.EndWindow(uctx, w.ID); err != nil || !w.Ends.Before(clock.now()) {
+			t.Fatalf("end window: %+v %v", w, err)
+		}
+		if ws, _ := pg.Windows(ctx, paging.WindowFilter{ServiceID: svcID, After: clock.now()}); len(ws) != 0 {
+			t.Fatalf("ended window still current: %+v", ws)
+		}
+	})
+}
+
+// TestPageLinksAreOneTime: a signed link acts once, for the person it was
+// sent to; a forged or expired one is refused.
+func TestPageLinksAreOneTime(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		_, userID := seedPaging(t, s)
+		clock := &fixedClock{t: time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)}
+		pg := paging.NewService(s.Paging(&recordingQueue{}), clock.now, paging.Options{BaseURL: "https://fb.example"})
+		ctx := access.With(context.Background(), admin)
+		p, err := pg.PageUser(ctx, userID, "come look", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		link, err := pg.ActionURL(ctx, p.ID, userID, paging.LinkAcknowledge, clock.now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		token := link[len("https://fb.example/p/"):]
+		if _, _, err := pg.UseLink(context.Background(), token[:len(token)-2]+"xx", access.Actor{}); !apperr.Is(err, apperr.CodeInvalid) {
+			t.Fatalf("forged link: %v", err)
+		}
+		got, l, err := pg.UseLink(context.Background(), token, access.Actor{})
+		if err != nil || got.Status != paging.Acknowledged || got.AckedBy != userID || l.UserID != userID {
+			t.Fatalf("use link: %+v %v", got, err)
+		}
+		if _, _, err := pg.UseLink(context.Background(), token, access.Actor{}); !apperr.Is(err, apperr.CodeConflict) {
+			t.Fatalf("second use: %v", err)
+		}
+		late, _ := pg.ActionURL(ctx, p.ID, userID, paging.LinkResolve, clock.now())
+		clock.t = clock.t.Add(25 * time.Hour)
+		if _, _, err := pg.UseLink(context.Background(), late[len("https://fb.example/p/"):], access.Actor{}); !apperr.Is(err, apperr.CodeInvalid) {
+			t.Fatalf("expired link: %v", err)
+		}
+	})
+}
+
+func jobsOf[T any](q *recordingQueue) []T {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	var out []T
+	for _, j := range q.jobs {
+		if v, ok := j.(T); ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
