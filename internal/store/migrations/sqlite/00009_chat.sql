@@ -1,0 +1,49 @@
+-- +goose Up
+-- Chat: the channel of each incident and what Firebreak did in it, the links
+-- between Firebreak users and chat users, and the chat messages captured on
+-- incident timelines.
+CREATE TABLE chat_channels (
+    incident_number BIGINT PRIMARY KEY REFERENCES incidents(number) ON DELETE CASCADE,
+    platform        TEXT NOT NULL,
+    channel_id      TEXT NOT NULL,
+    channel_name    TEXT NOT NULL,
+    card_ts         TEXT NOT NULL DEFAULT '',
+    pinned          BOOLEAN NOT NULL DEFAULT FALSE,
+    topic           TEXT NOT NULL DEFAULT '',
+    invited         TEXT NOT NULL DEFAULT '[]',
+    announced       BOOLEAN NOT NULL DEFAULT FALSE,
+    summarized      BOOLEAN NOT NULL DEFAULT FALSE,
+    archived        BOOLEAN NOT NULL DEFAULT FALSE,
+    created_at      TIMESTAMP NOT NULL,
+    updated_at      TIMESTAMP NOT NULL,
+    UNIQUE (platform, channel_id)
+);
+
+CREATE TABLE chat_user_links (
+    user_id      BIGINT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    platform     TEXT NOT NULL,
+    chat_user_id TEXT NOT NULL,
+    how          TEXT NOT NULL,
+    created_at   TIMESTAMP NOT NULL,
+    UNIQUE (platform, chat_user_id)
+);
+
+CREATE TABLE chat_captures (
+    platform        TEXT NOT NULL,
+    channel_id      TEXT NOT NULL,
+    message_ts      TEXT NOT NULL,
+    incident_number BIGINT NOT NULL REFERENCES incidents(number) ON DELETE CASCADE,
+    author          TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    permalink       TEXT NOT NULL DEFAULT '',
+    deleted         BOOLEAN NOT NULL DEFAULT FALSE,
+    captured_at     TIMESTAMP NOT NULL,
+    updated_at      TIMESTAMP NOT NULL,
+    PRIMARY KEY (platform, channel_id, message_ts)
+);
+CREATE INDEX chat_captures_incident ON chat_captures (incident_number);
+
+-- +goose Down
+DROP TABLE chat_captures;
+DROP TABLE chat_user_links;
+DROP TABLE chat_channels;
