@@ -145,15 +145,23 @@ func (s *Service) throttle(ctx context.Context, r *run) (bool, error) {
 				}
 			}
 		}
-		if batch == nil {
+		claim := func() error {
 			d.ClaimedAt = &now
 			d.UpdatedAt = now
 			r.d = d
 			return tx.SetDelivery(ctx, d)
 		}
+		if batch == nil {
+			return claim()
+		}
 		added, err := tx.AddBatch(ctx, batch)
 		if err != nil {
 			return err
+		}
+		if batch.State != Pending {
+			// The window's summary went out already (this run came late):
+			// send the message itself rather than fold it into nothing.
+			return claim()
 		}
 		if added {
 			if err := tx.Enqueue(ctx, BatchJob{BatchID: batch.ID, At: batch.DueAt}); err != nil {

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/firebreak-hq/firebreak/internal/notification"
+)
+
+// AddMessage records a message under its idempotency key; a key seen before
+// inserts nothing (ON CONFLICT DO NOTHING waits for a concurrent insert of
+// the same key to commit, so two callers cannot both add it).
+func (t notificationTx) AddMessage(ctx context.Context, m notification.Message, at time.Time) (int64, bool, error) {
+	actions := m.Actions
+	if actions == nil {
+		actions = []notification.Action{}
+	}
+	var id int64
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO notification_messages (msg_key, user_id, urgency, subject, body, page_id, actions, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (msg_key) DO NOTHING RETURNING id`,
+		m.Key, m.UserID, string(m.Urgency), m.Subject, m.Body, m.PageID, spJSON(actions), at.UTC()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, mapErr(err)
+}
+
+const deliveryColumns = `d.id, d.message_id, m.msg_key, d.user_id, COALESCE(d.contact_id, 0), d.kind, d.address, m.urgency, m.subject, m.body,
+	m.actions, m.page_id, d.state, d.attempts, d.error, d.due_at, d.claimed_at, d.sent_at, COALESCE(d.batch_id, 0), d.updated_at`
+
+const deliveryFrom = ` FROM notification_deliveries d JOIN notification_messages m ON m.id = d.message_id`
+
+func scanDelivery(row rowScanner) (notification.Delivery, error) {
+	var (
+		d             notification.Delivery
+		actions       string
+		claimed, sent sql.NullTime
+	)
+	err := row.Scan(&d.ID, &d.MessageID, &d.Key, &d.UserID, &d.ContactID, &d.Kind, &d.Address, &d.Urgency, &d.Subject, &d.Body,
+		&actions, &d.PageID, &d.State, &d.Attempts, &d.Error, &d.DueAt, &claimed, &sent, &d.BatchID, &d.UpdatedAt)
+	if err != nil {
+		return d, err
+	}
+	d.ClaimedAt, d.SentAt, d.DueAt, d.UpdatedAt = spTime(claimed), spTime(sent), d.DueAt.UTC(), d.UpdatedAt.UTC()
+	return d, json.Unmarshal([]byte(actions), &d.Actions)
+}
+
+// Delivery reads one delivery with its message.
+func (r *Notifications) Delivery(ctx context.Context, id int64) (notification.Delivery, error) {
+	return spQueryOne(ctx, r.s.rdb, scanDelivery, "delivery "+strconv.FormatInt(id, 10), `SELECT `+deliveryColumns+deliveryFrom+` WHERE d.id = $1`, id)
+}
+
+// Deliveries lists a person's deliveries, newest first.
+func (r *Notifications) Deliveries(ctx context.Context, userID int64, limit int) ([]notification.Delivery, error) {
+	return spQueryAll(ctx, r.s.rdb, scanDelivery, `SELECT `+deliveryColumns+deliveryFrom+` WHERE d.user_id = $1 ORDER BY d.id DESC LIMIT $2`, userID, limit)
+}
+
+// DeliveriesOfPage lists the deliveries about one page, oldest first.
+func (r *Notifications) DeliveriesOfPage(ctx context.Context, pageID int64) ([]notification.Delivery, error) {
+	return spQueryAll(ctx, r.s.rdb, scanDelivery, `SELECT `+deliveryColumns+deliveryFrom+` WHERE m.page_id = $1 ORDER BY d.id`, pageID)
+}
+
+// AddDelivery records a delivery.
+func (t notificationTx) AddDelivery(ctx context.Context, d *notification.Delivery) error {
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO notification_deliveries (message_id, user_id, contact_id, kind, address, state, attempts, error, due_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		d.MessageID, d.UserID, spNullID(d.ContactID), string(d.Kind), d.Address, string(d.State), d.Attempts, d.Error, d.DueAt.UTC(), d.UpdatedAt.UTC()).Scan(&d.ID)
+	return mapErr(err)
+}
+
+// DeliveryForUpdate reads a delivery and locks its row until the transaction ends.
+func (t notificationTx) DeliveryForUpdate(ctx context.Context, id int64) (notification.Delivery, error) {
+	if _, err := t.tx.ExecContext(ctx, `UPDATE notification_deliveries SET attempts = attempts WHERE id = $1`, id); err != nil {
+		return notification.Delivery{}, mapErr(err)
+	}
+	return spQueryOne(ctx, t.tx, scanDelivery, "delivery "+strconv.FormatInt(id, 10), `SELECT `+deliveryColumns+deliveryFrom+` WHERE d.id = $1`, id)
+}
+
+// SetDelivery stores a delivery's progress.
+func (t notificationTx) SetDelivery(ctx context.Context, d notification.Delivery) error {
+	return spExecOne(ctx, t.tx, "delivery", `UPDATE notification_deliveries SET state = $1, attempts = $2, error = $3, claimed_at = $4,
+		sent_at = $5, batch_id = $6, updated_at = $7 WHERE id = $8`,
+		string(d.State), d.Attempts, d.Error, nullTime(d.ClaimedAt), nullTime(d.SentAt), spNullID(d.BatchID), d.UpdatedAt.UTC(), d.ID)
+}
+
+// ClaimedSince counts a contact method's claims since t.
+func (t notificationTx) ClaimedSince(ctx context.Context, contactID int64, since time.Time) (int, error) {
+	var n int
+	err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM notification_deliveries WHERE contact_id = $1 AND claimed_at >= $2`, contactID, since.UTC()).Scan(&n)
+	return n, mapErr(err)
+}
+
+const batchColumns = `id, contact_id, user_id, reason, due_at, state, count, attempts, error, sent_at`
+
+func scanBatch(row rowScanner) (notification.Batch, error) {
+	var (
+		b    notification.Batch
+		sent sql.NullTime
+	)
+	err := row.Scan(&b.ID, &b.ContactID, &b.UserID, &b.Reason, &b.DueAt, &b.State, &b.Count, &b.Attempts, &b.Error, &sent)
+	b.SentAt, b.DueAt = spTime(sent), b.DueAt.UTC()
+	return b, err
+}
+
+// Batch reads one batch.
+func (r *Notifications) Batch(ctx context.Context, id int64) (notification.Batch, error) {
+	return spQueryOne(ctx, r.s.rdb, scanBatch, "batch "+strconv.FormatInt(id, 10), `SELECT `+batchColumns+` FROM notification_batches WHERE id = $1`, id)
+}
+
+// AddBatch finds or creates the batch of a contact method for a reason and
+// due time; b is filled with the stored batch.
+func (t notificationTx) AddBatch(ctx context.Context, b *notification.Batch) (bool, error) {
+	var id int64
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO notification_batches (contact_id, user_id, reason, due_at, state)
+		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (contact_id, reason, due_at) DO NOTHING RETURNING id`,
+		b.ContactID, b.UserID, string(b.Reason), b.DueAt.UTC(), string(b.State)).Scan(&id)
+	added := err == nil
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, mapErr(err)
+	}
+	got, err := spQueryOne(ctx, t.tx, scanBatch, "batch", `SELECT `+batchColumns+` FROM notification_batches WHERE contact_id = $1 AND reason = $2 AND due_at = $3`,
+		b.ContactID, string(b.Reason), b.DueAt.UTC())
+	if err != nil {
+		return false, err
+	}
+	*b = got
+	return added, nil
+}
+
+// BatchForUpdate reads a batch and locks its row.
+func (t notificationTx) BatchForUpdate(ctx context.Context, id int64) (notification.Batch, error) {
+	return spQueryOne(ctx, t.tx, scanBatch, "batch "+strconv.FormatInt(id, 10),
+		`UPDATE notification_batches SET attempts = attempts WHERE id = $1 RETURNING `+batchColumns, id)
+}
+
+// SetBatch stores a batch's outcome.
+func (t notificationTx) SetBatch(ctx context.Context, b notification.Batch) error {
+	return spExecOne(ctx, t.tx, "batch", `UPDATE notification_batches SET state = $1, count = $2, attempts = $3, error = $4, sent_at = $5 WHERE id = $6`,
+		string(b.State), b.Count, b.Attempts, b.Error, nullTime(b.SentAt), b.ID)
+}
+
+// Collapsed lists the deliveries collapsed into a batch, oldest first.
+func (t notificationTx) Collapsed(ctx context.Context, batchID int64) ([]notification.Delivery, error) {
+	return spQueryAll(ctx, t.tx, scanDelivery, `SELECT `+deliveryColumns+deliveryFrom+` WHERE d.batch_id = $1 ORDER BY d.id`, batchID)
+}
