@@ -97,11 +97,20 @@ func restrict(shifts []Span, ws []interval) []Span {
 }
 
 // Spans returns who the layer puts on call over [from, to): the rotation's
-// shifts cut to the restrictions' windows.
+// shifts cut to the restrictions' windows, a person's consecutive shifts
+// joined (a handoff from someone to themselves is no handoff).
 func (l Layer) Spans(loc *time.Location, from, to time.Time) []Span {
-	shifts := l.Rotation.Shifts(loc, from, to)
-	if len(l.Restrictions) == 0 || len(shifts) == 0 {
-		return shifts
+	spans := l.Rotation.Shifts(loc, from, to)
+	if len(l.Restrictions) > 0 && len(spans) > 0 {
+		spans = restrict(spans, windows(l.Restrictions, loc, from, to))
 	}
-	return restrict(shifts, windows(l.Restrictions, loc, from, to))
+	out := spans[:0]
+	for _, s := range spans {
+		if n := len(out); n > 0 && out[n-1].UserID == s.UserID && out[n-1].End.Equal(s.Start) {
+			out[n-1].End = s.End
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
 }

@@ -31,6 +31,8 @@ type Store interface {
 	CalendarToken(ctx context.Context, hash []byte) (CalendarToken, error)
 	// CalendarTokens lists a user's unrevoked tokens.
 	CalendarTokens(ctx context.Context, ownerID int64) ([]CalendarToken, error)
+	// UserNames maps user ids to display names (unknown ids are left out).
+	UserNames(ctx context.Context, ids []int64) (map[int64]string, error)
 }
 
 // Tx is one storage transaction of an on-call change.

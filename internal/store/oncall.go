@@ -221,7 +221,7 @@ func scanCalToken(row rowScanner) (oncall.CalendarToken, error) {
 // CalendarToken finds an unrevoked token by its hash.
 func (r OnCall) CalendarToken(ctx context.Context, hash []byte) (oncall.CalendarToken, error) {
 	return spQueryOne(ctx, r.s.rdb, scanCalToken, "calendar feed", `SELECT `+calTokenCols+` FROM oncall_calendar_tokens
-		WHERE token_hash = $1 AND revoked_at IS NULL`, hash)
+		WHERE token_hash = $1 AND revoked_at IS NULL AND owner_id IN (SELECT id FROM users WHERE NOT disabled)`, hash)
 }
 
 // CalendarTokens lists a user's unrevoked tokens, newest first.
@@ -241,4 +241,37 @@ func (t oncallTx) AddCalendarToken(ctx context.Context, c *oncall.CalendarToken)
 func (t oncallTx) RevokeCalendarToken(ctx context.Context, id int64, at time.Time) error {
 	return spExecOne(ctx, t.tx, fmt.Sprintf("calendar feed %d", id),
 		`UPDATE oncall_calendar_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, at.UTC(), id)
+}
+
+// UserNames maps user ids to display names (the handle when the name is empty).
+func (r OnCall) UserNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	want := map[int64]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	if len(want) == 0 {
+		return out, nil
+	}
+	rows, err := r.s.rdb.QueryContext(ctx, `SELECT id, handle, name FROM users`)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id           int64
+			handle, name string
+		)
+		if err := rows.Scan(&id, &handle, &name); err != nil {
+			return nil, mapErr(err)
+		}
+		if want[id] {
+			if name == "" {
+				name = handle
+			}
+			out[id] = name
+		}
+	}
+	return out, mapErr(rows.Err())
 }
