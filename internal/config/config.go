@@ -27,6 +27,7 @@ type Config struct {
 	SMTP            SMTPConfig    `koanf:"smtp"`             // outgoing email (status-page subscribers, reminders); unset host: no email
 	StatusListen    string        `koanf:"status_listen"`    // optional second listener serving only the public status pages, e.g. ":8081"
 	Detect          DetectConfig  `koanf:"detect"`           // alert triage and routing
+	Chat            ChatConfig    `koanf:"chat"`             // Slack, incident channels and call links
 }
 
 // DetectConfig sets how alerts are triaged and routed.
