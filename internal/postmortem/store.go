@@ -54,7 +54,7 @@ type Tx interface {
 	AddVersion(ctx context.Context, v Version) error
 	SaveTemplate(ctx context.Context, t *Template) error // inserts when ID is zero; a default unsets the others
 	DeleteTemplate(ctx context.Context, id int64) error
-	DefaultTemplate(ctx context.Context) (*Template, error) // nil when none is stored
+	DefaultTemplate(ctx context.Context) (*Template, error)               // nil when none is stored
 	MeetingForUpdate(ctx context.Context, number int64) (*Meeting, error) // nil when none
 	SaveMeeting(ctx context.Context, m *Meeting) error
 	FormForUpdate(ctx context.Context, number, userID int64) (*Form, error) // nil when none

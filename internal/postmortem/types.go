@@ -61,26 +61,26 @@ func (s ItemStatus) Closed() bool { return s == ItemDone || s == ItemWontDo }
 
 // ActionItem is one follow-up of a postmortem.
 type ActionItem struct {
-	ID           int64      `json:"id"`
-	Number       int64      `json:"number"` // the incident
-	Title        string     `json:"title"`
-	Description  string     `json:"description"`
-	OwnerID      int64      `json:"owner_id,omitempty"`
-	TeamID       int64      `json:"team_id,omitempty"`
-	Important    bool       `json:"important"`
-	Urgent       bool       `json:"urgent"`
-	Due          time.Time  `json:"due"`
-	Status       ItemStatus `json:"status"`
-	Labels       []string   `json:"labels"`                  // always includes pm-action-item and inc-<n>
-	ProductOwner string     `json:"product_owner,omitempty"` // who agreed the due date (items not important+urgent)
-	DueAgreedAt  *time.Time `json:"due_agreed_at,omitempty"`
-	CreatedBy    int64      `json:"created_by,omitempty"`
-	CreatedAt    time.Time  `json:"created_at"`
-	UpdatedAt    time.Time  `json:"updated_at"`
-	DoneAt       *time.Time `json:"done_at,omitempty"`
+	ID            int64      `json:"id"`
+	Number        int64      `json:"number"` // the incident
+	Title         string     `json:"title"`
+	Description   string     `json:"description"`
+	OwnerID       int64      `json:"owner_id,omitempty"`
+	TeamID        int64      `json:"team_id,omitempty"`
+	Important     bool       `json:"important"`
+	Urgent        bool       `json:"urgent"`
+	Due           time.Time  `json:"due"`
+	Status        ItemStatus `json:"status"`
+	Labels        []string   `json:"labels"`                  // always includes pm-action-item and inc-<n>
+	ProductOwner  string     `json:"product_owner,omitempty"` // who agreed the due date (items not important+urgent)
+	DueAgreedAt   *time.Time `json:"due_agreed_at,omitempty"`
+	CreatedBy     int64      `json:"created_by,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	DoneAt        *time.Time `json:"done_at,omitempty"`
 	OwnerReminded *time.Time `json:"owner_reminded_at,omitempty"`
 	IMReminded    *time.Time `json:"im_reminded_at,omitempty"`
-	Version      int64      `json:"version"`
+	Version       int64      `json:"version"`
 }
 
 // Priority is important and urgent together: the items the process wants

@@ -44,10 +44,14 @@ func (w *Workers) Link(number int64, page string) string {
 }
 
 // Create drafts the postmortem.
-func (w *Workers) Create(ctx context.Context, j CreateJob, _ int) error { return w.svc.Create(sys(ctx), j.Number) }
+func (w *Workers) Create(ctx context.Context, j CreateJob, _ int) error {
+	return w.svc.Create(sys(ctx), j.Number)
+}
 
 // Sync refreshes the synced blocks.
-func (w *Workers) Sync(ctx context.Context, j SyncJob, _ int) error { return w.svc.Sync(sys(ctx), j.Number) }
+func (w *Workers) Sync(ctx context.Context, j SyncJob, _ int) error {
+	return w.svc.Sync(sys(ctx), j.Number)
+}
 
 func (w *Workers) send(ctx context.Context, to Person, subject, body string) error {
 	if w.mail == nil {
@@ -312,4 +316,3 @@ func ignoreNotFound(err error) error {
 	}
 	return err
 }
-
