@@ -165,11 +165,11 @@ func TestKeys(t *testing.T) {
 		}
 	}
 	slices.Sort(scalars)
-	wantScalars := []string{"base_url", "chat.announcements_channel", "chat.archive_on_close", "chat.call_link_template", "chat.capture_reaction", "chat.channel_pattern", "chat.command", "chat.slack.api_url", "chat.slack.app_token", "chat.slack.bot_token", "chat.slack.mode", "chat.slack.signing_secret", "data_dir", "database_url", "listen", "log.format", "log.level", "shutdown_timeout", "smtp.from", "smtp.host", "smtp.password", "smtp.tls", "smtp.username", "status_listen"}
+	wantScalars := []string{"base_url", "chat.announcements_channel", "chat.archive_on_close", "chat.call_link_template", "chat.capture_reaction", "chat.channel_pattern", "chat.command", "chat.slack.api_url", "chat.slack.app_token", "chat.slack.bot_token", "chat.slack.mode", "chat.slack.signing_secret", "data_dir", "database_url", "listen", "log.format", "log.level", "postmortem.approvals", "postmortem.form_reminder_before", "postmortem.meeting_max", "postmortem.meeting_within", "postmortem.overdue_grace", "postmortem.priority_within", "postmortem.review", "shutdown_timeout", "smtp.from", "smtp.host", "smtp.password", "smtp.tls", "smtp.username", "status_listen"}
 	if !slices.Equal(scalars, wantScalars) {
 		t.Errorf("scalar keys = %q, want %q", scalars, wantScalars)
 	}
-	if got, want := listKeys(schema), []string{"detect.dismiss_reasons", "detect.routing_rules", "severities", "webhooks.incident_events"}; !slices.Equal(got, want) {
+	if got, want := listKeys(schema), []string{"detect.dismiss_reasons", "detect.routing_rules", "postmortem.waivable_severities", "severities", "webhooks.incident_events"}; !slices.Equal(got, want) {
 		t.Errorf("list keys = %q, want %q", got, want)
 	}
 	// The defaults layer passes the same checks as a YAML file.

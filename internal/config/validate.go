@@ -82,6 +82,7 @@ func (c Config) Validate() error {
 
 	errs = append(errs, c.Detect.validate()...)
 	c.Chat.validate(bad)
+	c.Postmortem.validate(c.Severities, bad)
 
 	if c.ShutdownTimeout <= 0 {
 		bad("shutdown_timeout", "must be positive, got %s", c.ShutdownTimeout)
