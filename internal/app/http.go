@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/httpapi"
+	"github.com/firebreak-hq/firebreak/internal/oncall"
 	"github.com/firebreak-hq/firebreak/internal/requestid"
 	"github.com/firebreak-hq/firebreak/internal/web"
 )
@@ -24,13 +25,14 @@ func (a *App) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", m.handler())
 	a.mountDetect(mux) // the senders' endpoints: /integrations/…, /v2/enqueue, /v2/alerts
-	api := httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, Log: a.Log, BaseURL: a.Config.BaseURL})
+	api := httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, OnCall: a.OnCall, Log: a.Log, BaseURL: a.Config.BaseURL})
 	mux.Handle("/api/v1/", api)
 	mux.Handle("/v1/pages/", api) // the Statuspage REST v1-compatible subset
 	// Cross-origin browser writes are refused (CSRF) while same-origin pages,
 	// the CLI and curl, which send no Sec-Fetch-Site/Origin, pass. The API
 	// applies the same protection itself, answering with problem JSON.
 	a.mountStatusPages(mux) // the public status pages: /status/…, /api/v2/…
+	mux.Handle("GET "+oncall.FeedPath+"{token}", a.calendarFeed())
 	ui := web.New(web.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL, Now: a.Now})
 	mux.Handle("/", http.NewCrossOriginProtection().Handler(ui))
 

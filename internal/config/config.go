@@ -28,7 +28,7 @@ type Config struct {
 	StatusListen    string        `koanf:"status_listen"`    // optional second listener serving only the public status pages, e.g. ":8081"
 	Detect          DetectConfig  `koanf:"detect"`           // alert triage and routing
 	Chat            ChatConfig    `koanf:"chat"`             // Slack, incident channels and call links
-	Postmortem      PostmortemConfig `koanf:"postmortem"`    // the postmortem process rules
+	Postmortem      ImproveConfig `koanf:"postmortem"`       // the Improve stage: postmortem process rules
 }
 
 // DetectConfig sets how alerts are triaged and routed.

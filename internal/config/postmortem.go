@@ -7,10 +7,10 @@ import (
 	"time"
 )
 
-// PostmortemConfig sets the postmortem process rules. Zero values take the
+// ImproveConfig sets the postmortem process rules (the Improve stage). Zero values take the
 // process's defaults: the meeting within 14 days of the resolve and at most
 // 90 minutes, important+urgent action items within 6 weeks, one approval.
-type PostmortemConfig struct {
+type ImproveConfig struct {
 	Review             string        `koanf:"review"`               // "builtin" (default: reviewers approve in Firebreak) or "git" (a pull request)
 	Approvals          string        `koanf:"approvals"`            // approvals the built-in review needs; default "1"
 	MeetingWithin      time.Duration `koanf:"meeting_within"`       // default 336h (14 days)
@@ -22,7 +22,7 @@ type PostmortemConfig struct {
 }
 
 // ApprovalsNeeded returns the approvals as a number (1 when unset).
-func (p PostmortemConfig) ApprovalsNeeded() int {
+func (p ImproveConfig) ApprovalsNeeded() int {
 	n, err := strconv.Atoi(p.Approvals)
 	if err != nil || n < 1 {
 		return 1
@@ -32,7 +32,7 @@ func (p PostmortemConfig) ApprovalsNeeded() int {
 
 // validate checks the postmortem keys against the severity scale: the two
 // most severe levels may never waive their postmortem.
-func (p PostmortemConfig) validate(sevs []Severity, bad func(key, format string, args ...any)) {
+func (p ImproveConfig) validate(sevs []Severity, bad func(key, format string, args ...any)) {
 	switch p.Review {
 	case "", "builtin", "git":
 	default:

@@ -15,6 +15,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/catalog"
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
+	"github.com/firebreak-hq/firebreak/internal/oncall"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
 )
 
@@ -28,6 +29,7 @@ type Deps struct {
 	Catalog   *catalog.Catalog
 	Triage    *detect.Service
 	Status    *statuspage.Service
+	OnCall    *oncall.Service
 	Log       *slog.Logger
 	// BaseURL (optional) is the public URL of the server, e.g.
 	// https://firebreak.example.com. It decides the name and Secure flag of
@@ -43,6 +45,7 @@ type server struct {
 	catalog *catalog.Catalog
 	triage  *detect.Service
 	status  *statuspage.Service
+	oncall  *oncall.Service
 	log     *slog.Logger
 	baseURL string
 	login   *ipLimiter
@@ -62,6 +65,7 @@ func New(d Deps) http.Handler {
 		catalog: d.Catalog,
 		triage:  d.Triage,
 		status:  d.Status,
+		oncall:  d.OnCall,
 		log:     d.Log,
 		baseURL: d.BaseURL,
 		login:   newIPLimiter(loginRate, loginBurst),

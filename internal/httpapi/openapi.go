@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -94,6 +95,7 @@ func OpenAPI() (map[string]any, error) {
 			{"name": "detect", "description": "The triage queue, alerts and alert groups, integrations (senders' keys) and routing rules."},
 			{"name": "status pages", "description": "Status pages, components, public incidents and maintenance, subscribers, and the communications of an incident."},
 			{"name": "statuspage v1", "description": "A subset of Atlassian Statuspage's REST API v1, so existing scripts keep working."},
+			{"name": "on-call", "description": "Schedules (layers, rotations, restrictions), overrides, swaps, who is on call, and calendar feeds."},
 			{"name": "admin", "description": "The audit log."},
 			{"name": "meta", "description": "This document."},
 		},
@@ -307,6 +309,8 @@ func (g *schemaGen) schema(t reflect.Type) (obj, error) {
 	switch {
 	case t == reflect.TypeFor[time.Time]():
 		return obj{"type": "string", "format": "date-time"}, nil
+	case t.Implements(reflect.TypeFor[encoding.TextMarshaler]()):
+		return obj{"type": "string"}, nil // e.g. a time of day "09:00"
 	case t.Kind() == reflect.Interface:
 		return obj{}, nil
 	}

@@ -105,6 +105,26 @@ func (s *server) routes() []route {
 		{"GET /v1/pages/{pageid}/components", signedIn, s.v1ListComponents},
 		{"PATCH /v1/pages/{pageid}/components/{componentid}", signedIn, s.v1PatchComponent},
 
+		// On-call schedules, overrides, who is on call, calendar feeds.
+		{"GET /api/v1/schedules", signedIn, s.listSchedules},
+		{"POST /api/v1/schedules", signedIn, s.postSchedule},
+		{"POST /api/v1/schedules/preview", signedIn, s.postSchedulePreview},
+		{"GET /api/v1/schedules/{schedule}", signedIn, s.getSchedule},
+		{"PUT /api/v1/schedules/{schedule}", signedIn, s.putSchedule},
+		{"DELETE /api/v1/schedules/{schedule}", signedIn, s.deleteSchedule},
+		{"GET /api/v1/schedules/{schedule}/timeline", signedIn, s.getScheduleTimeline},
+		{"GET /api/v1/schedules/{schedule}/overrides", signedIn, s.listOverrides},
+		{"POST /api/v1/schedules/{schedule}/overrides", signedIn, s.postOverride},
+		{"DELETE /api/v1/schedules/{schedule}/overrides/{override}", signedIn, s.deleteOverride},
+		{"POST /api/v1/schedules/{schedule}/take", signedIn, s.postTakeShift},
+		{"POST /api/v1/schedules/{schedule}/swaps", signedIn, s.postSwap},
+		{"GET /api/v1/oncall", signedIn, s.getOnCall},
+		{"GET /api/v1/oncall/shifts", signedIn, s.getShifts},
+		{"GET /api/v1/calendar-feeds", signedIn, s.listFeeds},
+		{"POST /api/v1/calendar-feeds", signedIn, s.postFeed},
+		{"POST /api/v1/calendar-feeds/{feed}/rotate", signedIn, s.postFeedRotate},
+		{"DELETE /api/v1/calendar-feeds/{feed}", signedIn, s.deleteFeed},
+
 		// API tokens and the audit log.
 		{"GET /api/v1/tokens", signedIn, s.listTokens},
 		{"POST /api/v1/tokens", signedIn, s.postToken},
