@@ -21,6 +21,9 @@ const (
 	FeedAhead = 26 * 7 * 24 * time.Hour
 )
 
+// FeedPath is where feeds are served: FeedPath + token + ".ics".
+const FeedPath = "/calendar/"
+
 // tokenPrefix marks calendar feed secrets, so a leaked one is recognisable.
 const tokenPrefix = "fbcal_"
 

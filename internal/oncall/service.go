@@ -28,6 +28,9 @@ func NewService(store Store, now func() time.Time) *Service {
 	return &Service{store: store, now: now}
 }
 
+// Now is the service's clock, for callers that default a time to "now".
+func (s *Service) Now() time.Time { return s.now() }
+
 // Horizons of the questions the service answers.
 const (
 	// WarningHorizon is how far ahead saving a schedule looks for gaps.

@@ -34,6 +34,15 @@ type Server struct {
 	mu       sync.Mutex
 	messages []Message
 	arrived  chan struct{}
+	refuse   []int // SMTP codes to answer the next RCPTs with
+}
+
+// RefuseNext makes the server answer the next recipient with code (e.g.
+// 451, a temporary failure, or 550, a permanent one) instead of accepting it.
+func (s *Server) RefuseNext(code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse = append(s.refuse, code)
 }
 
 // Start runs a server until the test ends.
@@ -91,6 +100,14 @@ func (se *session) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	se.s.mu.Lock()
+	if len(se.s.refuse) > 0 {
+		code := se.s.refuse[0]
+		se.s.refuse = se.s.refuse[1:]
+		se.s.mu.Unlock()
+		return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 1, 1}, Message: "refused by the test"}
+	}
+	se.s.mu.Unlock()
 	se.to = append(se.to, to)
 	return nil
 }

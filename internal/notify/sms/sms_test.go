@@ -1,0 +1,153 @@
+package sms_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/firebreak-hq/firebreak/internal/notification"
+	"github.com/firebreak-hq/firebreak/internal/notification/notificationtest"
+	"github.com/firebreak-hq/firebreak/internal/notify/sms"
+)
+
+var target = notification.Target{Kind: notification.SMS, Address: "+14155550100"}
+
+func TestTwilioConformance(t *testing.T) {
+	f := newFakeTwilio(t)
+	p, err := sms.NewTwilio(sms.TwilioConfig{AccountSID: f.sid, AuthToken: f.token, From: "+14155550199", BaseURL: f.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notificationtest.Run(t, notificationtest.Harness{
+		Sender:   sms.New(p),
+		Target:   target,
+		Received: f.received,
+		Refuse: func(permanent bool) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			if permanent {
+				f.refuse = append(f.refuse, "error_21211.json")
+			} else {
+				f.refuse = append(f.refuse, "error_20429.json")
+			}
+		},
+		Short: true,
+	})
+}
+
+func TestTwilioWrongCredentialsArePermanent(t *testing.T) {
+	f := newFakeTwilio(t)
+	p, err := sms.NewTwilio(sms.TwilioConfig{AccountSID: f.sid, AuthToken: "wrong", From: "+14155550199", BaseURL: f.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p.SendSMS(context.Background(), target.Address, "hi")
+	if !notification.IsPermanent(err) || !strings.Contains(err.Error(), "20003") {
+		t.Fatalf("wrong token: %v", err)
+	}
+}
+
+// fakeGateway is a generic SMS gateway taking JSON {"number", "text"} with a bearer token.
+type fakeGateway struct {
+	mu     sync.Mutex
+	texts  []string
+	refuse []int
+}
+
+func TestGatewayConformance(t *testing.T) {
+	g := &fakeGateway{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != "/v1/send" || r.URL.Query().Get("to") != target.Address || r.Header.Get("Authorization") != "Bearer gw" {
+			t.Errorf("request %s %s %v", r.Method, r.URL, r.Header)
+		}
+		var in struct{ Number, Text string }
+		raw, _ := io.ReadAll(r.Body)
+		if err := json.Unmarshal(raw, &in); err != nil || in.Number != target.Address {
+			t.Errorf("body %s: %v", raw, err)
+		}
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		if len(g.refuse) > 0 {
+			w.WriteHeader(g.refuse[0])
+			g.refuse = g.refuse[1:]
+			return
+		}
+		g.texts = append(g.texts, in.Text)
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer srv.Close()
+	p, err := sms.NewGateway(sms.GatewayConfig{URL: srv.URL + "/v1/send?to={to}", Body: `{"number": "{to}", "text": "{message}"}`,
+		Headers: map[string]string{"Authorization": "Bearer gw"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notificationtest.Run(t, notificationtest.Harness{
+		Sender: sms.New(p),
+		Target: target,
+		Received: func(t testing.TB, n int) []string {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			if len(g.texts) < n {
+				t.Fatalf("gateway got %d, want %d", len(g.texts), n)
+			}
+			return append([]string(nil), g.texts...)
+		},
+		Refuse: func(permanent bool) {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			if permanent {
+				g.refuse = append(g.refuse, http.StatusUnprocessableEntity)
+			} else {
+				g.refuse = append(g.refuse, http.StatusServiceUnavailable)
+			}
+		},
+		Short: true,
+	})
+}
+
+func TestGatewayTemplateErrors(t *testing.T) {
+	for _, c := range []struct{ url, body, want string }{
+		{"https://gw.example/send?to={phone}", "", "unknown placeholder {phone}"},
+		{"https://gw.example/send", `{"to": "{to}", "x": {}}`, ""},
+		{"https://gw.example/send", `{"to": "{mesage}"}`, "unknown placeholder {mesage}"},
+		{"ftp://gw.example/{to}", "", "not an http(s) URL"},
+	} {
+		_, err := sms.NewGateway(sms.GatewayConfig{URL: c.url, Body: c.body})
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("url %q body %q: %v, want %q", c.url, c.body, err, c.want)
+		}
+	}
+}
+
+func TestTextIsShortAndComplete(t *testing.T) {
+	long := strings.Repeat("détail ", 1000)
+	txt := sms.Text(notification.Rendered{Subject: "db\ndown", Body: long, Actions: []notification.Action{{Label: "Ack", URL: "https://x.example/a"}}})
+	if !strings.HasPrefix(txt, "Firebreak: db down\n") || !strings.HasSuffix(txt, "Ack: https://x.example/a") || utf8.RuneCountInString(txt) > 400 {
+		t.Fatalf("text (%d chars): %q", utf8.RuneCountInString(txt), txt)
+	}
+}
+
+func FuzzParseTemplate(f *testing.F) {
+	for _, s := range []string{sms.DefaultGatewayBody, "https://gw/{to}?m={message}", "{{literal}}", "{", "}", "{to}{message}{{", "{nope}", "{to"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tpl, err := sms.ParseTemplate(s)
+		if err != nil {
+			return
+		}
+		out, _ := tpl.Render(func(name string) string { return "<" + name + ">" })
+		// Rendering puts each value where its placeholder stood and keeps
+		// every other byte.
+		want := strings.NewReplacer("{to}", "<to>", "{message}", "<message>").Replace(s)
+		if out != want {
+			t.Fatalf("ParseTemplate(%q) renders %q, want %q", s, out, want)
+		}
+	})
+}
