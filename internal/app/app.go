@@ -22,6 +22,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/live"
 	"github.com/firebreak-hq/firebreak/internal/notify/webhook"
 	"github.com/firebreak-hq/firebreak/internal/oncall"
+	"github.com/firebreak-hq/firebreak/internal/postmortem"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
 	"github.com/firebreak-hq/firebreak/internal/statuspage/public"
 	"github.com/firebreak-hq/firebreak/internal/store"
@@ -46,6 +47,9 @@ type App struct {
 	statusAddr    atomic.Value // string: the address of the status_listen listener
 
 	OnCall *oncall.Service // on-call schedules: who is on call, overrides, calendar feeds
+
+	Postmortems *postmortem.Service // the Improve stage: postmortems, meetings, action items, the close gate
+	pmWorkers   *postmortem.Workers
 
 	handler http.Handler
 }
@@ -104,6 +108,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		return err
 	}
 	a.registerStatusPageJobs(reg)
+	a.registerPostmortemJobs(reg)
 	q, err := jobs.Open(a.Store.DB(), a.Store.Dialect() == store.Postgres, reg, jobs.Options{PollInterval: opts.JobPoll, Log: a.Log})
 	if err != nil {
 		return err
@@ -117,12 +122,15 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	for _, s := range a.Config.Severities {
 		scale = append(scale, incident.Severity{Name: s.Name, Description: s.Description})
 	}
-	a.Incidents = incident.NewService(a.Store.Incidents(q), a.Auth, a.Catalog, scale, a.Now, incident.AllowClose)
+	a.Incidents = incident.NewService(a.Store.Incidents(q), a.Auth, a.Catalog, scale, a.Now, a.closePolicy)
 	a.buildOnCall()
 	if err := a.buildDetect(ctx, q); err != nil {
 		return err
 	}
 	if err := a.buildStatusPages(q, opts); err != nil {
+		return err
+	}
+	if err := a.buildPostmortems(q, opts); err != nil {
 		return err
 	}
 	a.handler = a.routes()
