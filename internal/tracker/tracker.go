@@ -239,7 +239,9 @@ func (s *Service) clientOfLink(l Link) Client {
 }
 
 // Link reads an item's issue link.
-func (s *Service) Link(ctx context.Context, itemID int64) (Link, error) { return s.store.Link(ctx, itemID) }
+func (s *Service) Link(ctx context.Context, itemID int64) (Link, error) {
+	return s.store.Link(ctx, itemID)
+}
 
 // Changed records a status the tracker reported (a webhook or a poll) and,
 // when done-ness changed, tells the item. Unknown issues are ignored.
