@@ -22,6 +22,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/live"
 	"github.com/firebreak-hq/firebreak/internal/notify/webhook"
 	"github.com/firebreak-hq/firebreak/internal/oncall"
+	"github.com/firebreak-hq/firebreak/internal/paging"
 	"github.com/firebreak-hq/firebreak/internal/postmortem"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
 	"github.com/firebreak-hq/firebreak/internal/statuspage/public"
@@ -47,6 +48,7 @@ type App struct {
 	statusAddr    atomic.Value // string: the address of the status_listen listener
 
 	OnCall *oncall.Service // on-call schedules: who is on call, overrides, calendar feeds
+	Paging *paging.Service // escalation policies, pages and the escalation engine
 
 	Postmortems *postmortem.Service // the Improve stage: postmortems, meetings, action items, the close gate
 	pmWorkers   *postmortem.Workers
@@ -108,6 +110,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		return err
 	}
 	a.registerStatusPageJobs(reg)
+	a.registerPagingJobs(reg)
 	a.registerPostmortemJobs(reg)
 	q, err := jobs.Open(a.Store.DB(), a.Store.Dialect() == store.Postgres, reg, jobs.Options{PollInterval: opts.JobPoll, Log: a.Log})
 	if err != nil {
@@ -127,6 +130,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err := a.buildDetect(ctx, q); err != nil {
 		return err
 	}
+	a.buildPaging(q)
 	if err := a.buildStatusPages(q, opts); err != nil {
 		return err
 	}

@@ -57,7 +57,7 @@ func (a *App) registerDetectJobs(reg *jobs.Registry, opts Options) error {
 		sender.WithEmail(mailer, alerts)
 	}
 	jobs.Handle(reg, func(ctx context.Context, j detect.TriageNotifyJob, n int) error {
-		return a.Detect.Triage.WorkTriageNotify(sender)(ctx, j, n)
+		return a.pageTriage(sender)(ctx, j, n) // pages the service's policy; the team notice without one
 	})
 	jobs.Handle(reg, func(ctx context.Context, j detect.DeclareJob, n int) error {
 		return a.Detect.Triage.WorkDeclare(ctx, j, n)

@@ -29,6 +29,7 @@ type Config struct {
 	Detect          DetectConfig  `koanf:"detect"`           // alert triage and routing
 	Chat            ChatConfig    `koanf:"chat"`             // Slack, incident channels and call links
 	Postmortem      ImproveConfig `koanf:"postmortem"`       // the Improve stage: postmortem process rules
+	Notifications   NotifyConfig  `koanf:"notifications"`    // personal notifications: the SMS provider
 }
 
 // DetectConfig sets how alerts are triaged and routed.

@@ -83,6 +83,7 @@ func (c Config) Validate() error {
 	errs = append(errs, c.Detect.validate()...)
 	c.Chat.validate(bad)
 	c.Postmortem.validate(c.Severities, bad)
+	c.Notifications.validate(bad)
 
 	if c.ShutdownTimeout <= 0 {
 		bad("shutdown_timeout", "must be positive, got %s", c.ShutdownTimeout)

@@ -16,6 +16,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/oncall"
+	"github.com/firebreak-hq/firebreak/internal/paging"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
 )
 
@@ -30,6 +31,7 @@ type Deps struct {
 	Triage    *detect.Service
 	Status    *statuspage.Service
 	OnCall    *oncall.Service
+	Paging    *paging.Service // escalation policies and pages
 	Log       *slog.Logger
 	// BaseURL (optional) is the public URL of the server, e.g.
 	// https://firebreak.example.com. It decides the name and Secure flag of
@@ -46,6 +48,7 @@ type server struct {
 	triage  *detect.Service
 	status  *statuspage.Service
 	oncall  *oncall.Service
+	paging  *paging.Service
 	log     *slog.Logger
 	baseURL string
 	login   *ipLimiter
@@ -65,6 +68,7 @@ func New(d Deps) http.Handler {
 		catalog: d.Catalog,
 		triage:  d.Triage,
 		status:  d.Status,
+		paging:  d.Paging,
 		oncall:  d.OnCall,
 		log:     d.Log,
 		baseURL: d.BaseURL,

@@ -95,6 +95,7 @@ func OpenAPI() (map[string]any, error) {
 			{"name": "detect", "description": "The triage queue, alerts and alert groups, integrations (senders' keys) and routing rules."},
 			{"name": "status pages", "description": "Status pages, components, public incidents and maintenance, subscribers, and the communications of an incident."},
 			{"name": "statuspage v1", "description": "A subset of Atlassian Statuspage's REST API v1, so existing scripts keep working."},
+			{"name": "paging", "description": "Pages, escalation policies, how services are paged, and maintenance windows."},
 			{"name": "on-call", "description": "Schedules (layers, rotations, restrictions), overrides, swaps, who is on call, and calendar feeds."},
 			{"name": "admin", "description": "The audit log."},
 			{"name": "meta", "description": "This document."},

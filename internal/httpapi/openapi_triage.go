@@ -12,6 +12,7 @@ func allOperations() map[string]op {
 	all := maps.Clone(operations)
 	maps.Copy(all, detectOperations)
 	maps.Copy(all, statusOperations)
+	maps.Copy(all, pagingOperations)
 	maps.Copy(all, oncallOperations)
 	return all
 }

@@ -98,6 +98,26 @@ func (s *server) routes() []route {
 		{"GET /api/v1/incidents/{ref}/stakeholder-updates", signedIn, s.listStakeholderUpdates},
 		{"POST /api/v1/incidents/{ref}/stakeholder-updates", signedIn, s.postStakeholderUpdate},
 
+		// Paging: pages, escalation policies, services' paging and maintenance windows.
+		{"GET /api/v1/pages", signedIn, s.listPages},
+		{"POST /api/v1/pages", signedIn, s.postPage},
+		{"GET /api/v1/pages/{id}", signedIn, s.getPage},
+		{"POST /api/v1/pages/{id}/acknowledge", signedIn, s.postAcknowledgePage},
+		{"POST /api/v1/pages/{id}/resolve", signedIn, s.postResolvePage},
+		{"POST /api/v1/pages/{id}/escalate", signedIn, s.postEscalatePage},
+		{"POST /api/v1/pages/{id}/reassign", signedIn, s.postReassignPage},
+		{"GET /api/v1/escalation-policies", signedIn, s.listPolicies},
+		{"POST /api/v1/escalation-policies", signedIn, s.postPolicy},
+		{"POST /api/v1/escalation-policies/preview", signedIn, s.postPolicyPreview},
+		{"GET /api/v1/escalation-policies/{id}", signedIn, s.getPolicy},
+		{"PUT /api/v1/escalation-policies/{id}", signedIn, s.putPolicy},
+		{"DELETE /api/v1/escalation-policies/{id}", signedIn, s.deletePolicy},
+		{"GET /api/v1/services/{id}/paging", signedIn, s.getServicePaging},
+		{"PUT /api/v1/services/{id}/paging", signedIn, s.putServicePaging},
+		{"GET /api/v1/maintenance-windows", signedIn, s.listMaintenance},
+		{"POST /api/v1/maintenance-windows", signedIn, s.postMaintenanceWindow},
+		{"POST /api/v1/maintenance-windows/{id}/end", signedIn, s.postEndMaintenance},
+
 		// Statuspage REST v1-compatible subset, for existing scripts.
 		{"GET /v1/pages/{pageid}/incidents", signedIn, s.v1ListIncidents},
 		{"POST /v1/pages/{pageid}/incidents", signedIn, s.v1PostIncident},

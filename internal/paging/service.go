@@ -51,7 +51,9 @@ type Service struct {
 	baseURL  string
 	log      *slog.Logger
 	linkTTL  time.Duration
-	declared func(ctx context.Context, p Page) error
+
+	incidents Incidents
+	groups    AlertGroups
 }
 
 // Options are a Service's optional parts.
@@ -73,6 +75,9 @@ func NewService(st Store, now func() time.Time, o Options) *Service {
 	}
 	return &Service{store: st, oncall: o.OnCall, notifier: o.Notifier, now: now, baseURL: o.BaseURL, log: o.Log, linkTTL: o.LinkTTL}
 }
+
+// Now is the pager's clock.
+func (s *Service) Now() time.Time { return s.now() }
 
 // UseOnCall sets who-is-on-call once the on-call capability is built.
 func (s *Service) UseOnCall(o OnCall) { s.oncall = o }

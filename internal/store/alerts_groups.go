@@ -120,6 +120,9 @@ func (a *Alerts) updateGroup(ctx context.Context, id int64, change func(*detect.
 				return err
 			}
 		}
+		if err := a.groupDecided(ctx, tx, g); err != nil {
+			return err
+		}
 		return tx.Publish(ctx, detect.TriageTopic)
 	})
 	return g, err

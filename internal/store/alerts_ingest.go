@@ -340,6 +340,9 @@ func (a *Alerts) alertResolved(ctx context.Context, tx *Tx, groupID int64, at ti
 	if _, err := tx.tx.ExecContext(ctx, `UPDATE alert_groups SET state = 'resolved', resolved_at = $2, triage = $3 WHERE id = $1`, groupID, at, triage); err != nil {
 		return mapErr(err)
 	}
+	if err := a.resolveGroupPages(ctx, tx, groupID, "every alert of the group resolved"); err != nil {
+		return err
+	}
 	if incident.Valid {
 		return a.enqueue(ctx, tx, detect.GroupResolvedJob{GroupID: groupID})
 	}

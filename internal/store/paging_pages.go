@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/firebreak-hq/firebreak/internal/apperr"
+	"github.com/firebreak-hq/firebreak/internal/detect"
+	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/paging"
 )
 
@@ -216,6 +218,35 @@ func (t pagingTx) AppendEvents(ctx context.Context, pageID int64, events []pagin
 			pageID, e.At, e.Kind, spNullID(e.ActorID), spNullID(e.UserID), e.Text); err != nil {
 			return mapErr(err)
 		}
+	}
+	return nil
+}
+
+// resolveGroupPages enqueues, in an alert change's transaction, the job
+// that resolves the alert group's open page, if it has one: the only
+// cost on the ingest path is one indexed lookup per resolved group.
+func (a *Alerts) resolveGroupPages(ctx context.Context, tx *Tx, groupID int64, why string) error {
+	var open bool
+	if err := tx.tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pages WHERE source = 'alert_group' AND source_id = $1
+		AND status IN ('triggered', 'acknowledged', 'suppressed'))`, groupID).Scan(&open); err != nil {
+		return mapErr(err)
+	}
+	if !open {
+		return nil
+	}
+	return a.enqueue(ctx, tx, paging.ResolveSourceJob{Source: paging.FromAlertGroup, SourceID: groupID, Why: why})
+}
+
+// groupDecided resolves the page of a triage item that was dismissed or
+// merged into an open incident: someone has looked at it. A declared
+// item's page stays open and is linked to the new incident (paging's
+// DeclaredJob), and ends with it.
+func (a *Alerts) groupDecided(ctx context.Context, tx *Tx, g detect.Group) error {
+	switch g.Triage {
+	case detect.TriageDismissed:
+		return a.resolveGroupPages(ctx, tx, g.ID, "the triage item was dismissed ("+g.DismissReason+")")
+	case detect.TriageMerged:
+		return a.resolveGroupPages(ctx, tx, g.ID, fmt.Sprintf("the triage item was merged into %s", incident.Ref(g.IncidentNumber)))
 	}
 	return nil
 }
