@@ -25,7 +25,7 @@ func (a *App) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", m.handler())
 	a.mountDetect(mux) // the senders' endpoints: /integrations/…, /v2/enqueue, /v2/alerts
-	api := httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, OnCall: a.OnCall, Log: a.Log, BaseURL: a.Config.BaseURL})
+	api := httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, OnCall: a.OnCall, Paging: a.Paging, Log: a.Log, BaseURL: a.Config.BaseURL})
 	mux.Handle("/api/v1/", api)
 	mux.Handle("/v1/pages/", api) // the Statuspage REST v1-compatible subset
 	// Cross-origin browser writes are refused (CSRF) while same-origin pages,
