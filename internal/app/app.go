@@ -47,6 +47,8 @@ type App struct {
 	statusWorkers *statuspage.Workers
 	statusAddr    atomic.Value // string: the address of the status_listen listener
 
+	Chat *Chat // Slack app, incident channels, call links (chat.go)
+
 	OnCall *oncall.Service // on-call schedules: who is on call, overrides, calendar feeds
 	Paging *paging.Service // escalation policies, pages and the escalation engine
 
@@ -110,6 +112,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		return err
 	}
 	a.registerStatusPageJobs(reg)
+	a.registerChatJobs(reg)
 	a.registerPagingJobs(reg)
 	a.registerPostmortemJobs(reg)
 	q, err := jobs.Open(a.Store.DB(), a.Store.Dialect() == store.Postgres, reg, jobs.Options{PollInterval: opts.JobPoll, Log: a.Log})
@@ -134,6 +137,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err := a.buildStatusPages(q, opts); err != nil {
 		return err
 	}
+	a.buildChat(opts)
 	if err := a.buildPostmortems(q, opts); err != nil {
 		return err
 	}
@@ -158,6 +162,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	go a.detectLoop(runCtx)
 	go a.StatusPublic.Run(runCtx, a.Hub)
+	go a.runChat(runCtx)
 	if a.Config.StatusListen != "" {
 		go a.serveStatusListener(runCtx)
 	}

@@ -32,6 +32,7 @@ func (a *App) routes() http.Handler {
 	// the CLI and curl, which send no Sec-Fetch-Site/Origin, pass. The API
 	// applies the same protection itself, answering with problem JSON.
 	a.mountStatusPages(mux) // the public status pages: /status/…, /api/v2/…
+	a.mountChat(mux)        // Slack's signed endpoints in HTTP mode: /slack/…
 	mux.Handle("GET "+oncall.FeedPath+"{token}", a.calendarFeed())
 	ui := web.New(web.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL, Now: a.Now})
 	mux.Handle("/", http.NewCrossOriginProtection().Handler(ui))

@@ -70,7 +70,7 @@ func (s *Service) Capture(ctx context.Context, capturerID string, msg ChatMessag
 			return incident.Event{}, err
 		}
 		return incident.Event{Kind: incident.EventNote, Note: captureNote(c, msg.At),
-			After: map[string]any{"source": s.platformName(), "author": author, "said_at": msg.At.UTC().Format(time.RFC3339), "permalink": link, "message_ts": msg.TS}},
+				After: map[string]any{"source": s.platformName(), "author": author, "said_at": msg.At.UTC().Format(time.RFC3339), "permalink": link, "message_ts": msg.TS}},
 			s.Store.SaveCapture(ctx, tx, c)
 	})
 	return err

@@ -313,6 +313,8 @@ func (s *Service) Act(ctx context.Context, r Request) Reply {
 	}
 	ctx = access.With(ctx, a)
 	switch r.Action {
+	case ActionAckPage, ActionResolvePage:
+		return s.answerPage(ctx, r.Action, number)
 	case ActionResolve:
 		return s.move(ctx, r.UserID, number, incident.Resolved, "")
 	case ActionStartFixing, ActionReopen:
@@ -327,6 +329,23 @@ func (s *Service) Act(ctx context.Context, r Request) Reply {
 		return s.updateModal(ctx, number, r.ChannelID)
 	}
 	return refuse(apperr.Invalid("action", "unknown button %q", r.Action))
+}
+
+// answerPage acknowledges or resolves a page from its DM's buttons.
+func (s *Service) answerPage(ctx context.Context, action string, pageID int64) Reply {
+	if s.Pages == nil {
+		return Reply{Text: "Paging is not set up on this Firebreak; use the link in the message instead."}
+	}
+	if action == ActionAckPage {
+		if err := s.Pages.Acknowledge(ctx, pageID); err != nil {
+			return refuse(err)
+		}
+		return Reply{Text: ":white_check_mark: Acknowledged: escalation stopped, the page is yours."}
+	}
+	if err := s.Pages.Resolve(ctx, pageID); err != nil {
+		return refuse(err)
+	}
+	return Reply{Text: ":white_check_mark: Resolved."}
 }
 
 // mentionOf writes a chat user mention.

@@ -34,6 +34,13 @@ type Pager interface {
 	PageTeam(ctx context.Context, teamID int64, summary string, incident int64) error
 }
 
+// PageResponder acknowledges and resolves pages (the buttons of a page's
+// Slack DM), when paging is wired.
+type PageResponder interface {
+	Acknowledge(ctx context.Context, pageID int64) error
+	Resolve(ctx context.Context, pageID int64) error
+}
+
 // Teams finds a team by name, for /inc page <team>.
 type Teams interface {
 	TeamID(ctx context.Context, name string) (int64, error)
@@ -55,7 +62,7 @@ type Config struct {
 	BaseURL         string // Firebreak's public URL, for links
 }
 
-// Deps are the chat service's collaborators; Platform, StatusPages, Pager, Teams
+// Deps are the chat service's collaborators; Platform, StatusPages, Pager, Pages, Teams
 // and Postmortems may be nil (not configured / not built yet).
 type Deps struct {
 	Platform    Platform
@@ -64,6 +71,7 @@ type Deps struct {
 	Users       Users
 	StatusPages StatusPages
 	Pager       Pager
+	Pages       PageResponder
 	Teams       Teams
 	Postmortems PostmortemLinks
 	Config      Config

@@ -136,3 +136,8 @@ func (q *Queue) Depth(ctx context.Context) (int64, error) {
 	err := q.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM river_job WHERE state IN ('available', 'scheduled', 'retryable', 'running', 'pending')`).Scan(&n)
 	return n, err
 }
+
+// Snooze is returned by a worker that must wait (a provider's rate limit
+// with Retry-After): the job runs again after d without using up one of its
+// attempts, so waiting never turns into failure or a hot loop.
+func Snooze(d time.Duration) error { return river.JobSnooze(d) }
