@@ -1,0 +1,621 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/firebreak-hq/firebreak/internal/client"
+	"github.com/firebreak-hq/firebreak/internal/oncall"
+)
+
+// ScheduleCmd manages on-call schedules and their overrides.
+type ScheduleCmd struct {
+	List       ScheduleListCmd       `cmd:"" help:"List the schedules."`
+	Show       ScheduleShowCmd       `cmd:"" help:"Show a schedule's layers and who is on call over a range (the final timeline)."`
+	Create     ScheduleCreateCmd     `cmd:"" help:"Create a schedule with one rotation from flags, or any schedule from a JSON file."`
+	Update     ScheduleUpdateCmd     `cmd:"" help:"Replace a schedule from a JSON file ('firebreak schedule export' writes one)."`
+	Export     ScheduleExportCmd     `cmd:"" help:"Print a schedule as JSON, ready to edit and give to 'update --file'."`
+	Delete     ScheduleDeleteCmd     `cmd:"" help:"Delete a schedule with its overrides."`
+	Override   ScheduleOverrideCmd   `cmd:"" help:"Put someone on call over a range, above every layer (responders)."`
+	Take       ScheduleTakeCmd       `cmd:"" help:"Take a shift: put yourself on call over a range."`
+	Swap       ScheduleSwapCmd       `cmd:"" help:"Swap two stretches between the people on call at their starts."`
+	Overrides  ScheduleOverridesCmd  `cmd:"" help:"List a schedule's overrides."`
+	Unoverride ScheduleUnoverrideCmd `cmd:"" help:"Remove an override (both halves of a swap)."`
+}
+
+var weekdayNames = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
+	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
+
+func parseWeekday(s string) (time.Weekday, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if len(s) >= 3 {
+		if d, ok := weekdayNames[s[:3]]; ok {
+			return d, nil
+		}
+	}
+	return 0, fmt.Errorf("%q is not a weekday like mon", s)
+}
+
+// parseDays reads "mon-fri", "sat,sun" or "mon".
+func parseDays(s string) ([]time.Weekday, error) {
+	var out []time.Weekday
+	for _, part := range strings.Split(s, ",") {
+		if a, b, ok := strings.Cut(part, "-"); ok {
+			from, err := parseWeekday(a)
+			if err != nil {
+				return nil, err
+			}
+			to, err := parseWeekday(b)
+			if err != nil {
+				return nil, err
+			}
+			for d := from; ; d = (d + 1) % 7 {
+				out = append(out, d)
+				if d == to {
+					break
+				}
+			}
+			continue
+		}
+		d, err := parseWeekday(part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+var restrictRE = regexp.MustCompile(`^(?:(\S+)\s+)?(\d{1,2}:\d{2})\s*-\s*(?:([A-Za-z]+)\s+)?(\d{1,2}:\d{2})$`)
+
+// parseRestriction reads "mon-fri 09:00-17:00" (daily windows on those
+// days), "22:00-06:00" (every night) or "fri 18:00-mon 09:00" (weekly).
+func parseRestriction(s string) (oncall.Restriction, error) {
+	m := restrictRE.FindStringSubmatch(strings.TrimSpace(s))
+	bad := fmt.Errorf("--restrict %q: write 'mon-fri 09:00-17:00', '22:00-06:00' or 'fri 18:00-mon 09:00'", s)
+	if m == nil {
+		return oncall.Restriction{}, bad
+	}
+	from, err1 := oncall.ParseClock(m[2])
+	to, err2 := oncall.ParseClock(m[4])
+	if err1 != nil || err2 != nil {
+		return oncall.Restriction{}, bad
+	}
+	if m[3] != "" {
+		fd, err := parseWeekday(m[1])
+		if err != nil {
+			return oncall.Restriction{}, bad
+		}
+		td, err := parseWeekday(m[3])
+		if err != nil {
+			return oncall.Restriction{}, bad
+		}
+		return oncall.Restriction{Kind: oncall.Weekly, FromDay: fd, From: from, ToDay: td, To: to}, nil
+	}
+	r := oncall.Restriction{Kind: oncall.Daily, From: from, To: to}
+	if m[1] != "" {
+		days, err := parseDays(m[1])
+		if err != nil {
+			return r, bad
+		}
+		r.Days = days
+	}
+	return r, nil
+}
+
+var shiftRE = regexp.MustCompile(`^(\d+)\s*([hdw])$`)
+
+// parseShift reads "1w", "2d" or "12h".
+func parseShift(s string) (int, oncall.Unit, error) {
+	m := shiftRE.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
+	if m == nil {
+		return 0, "", fmt.Errorf("--shift %q: write a count and h, d or w, e.g. 1w, 2d, 12h", s)
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n, map[string]oncall.Unit{"h": oncall.Hours, "d": oncall.Days, "w": oncall.Weeks}[m[2]], nil
+}
+
+// ScheduleListCmd lists the schedules.
+type ScheduleListCmd struct{}
+
+// Run lists the schedules.
+func (c *ScheduleListCmd) Run(e *env) error {
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	var raw json.RawMessage
+	scs, err := cl.WithRaw(&raw).Schedules(e.ctx)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(raw)
+	}
+	teams := map[int64]string{}
+	if ts, err := cl.Teams(e.ctx); err == nil {
+		for _, t := range ts {
+			teams[t.ID] = t.Name
+		}
+	}
+	cur := map[int64]oncall.Current{}
+	if now, err := cl.OnCall(e.ctx, oncall.Who{}, time.Time{}); err == nil {
+		for _, c := range now {
+			cur[c.ScheduleID] = c
+		}
+	}
+	ppl := e.people(cl)
+	w := table(e.stdout)
+	row(w, "ID", "NAME", "TEAM", "TIME ZONE", "LAYERS", "ON CALL NOW")
+	for _, s := range scs {
+		row(w, strconv.FormatInt(s.ID, 10), s.Name, orDash(teams[s.TeamID]), s.TimeZone, strconv.Itoa(len(s.Layers)), ppl.handle(cur[s.ID].UserID))
+	}
+	return w.Flush()
+}
+
+// ScheduleShowCmd shows a schedule.
+type ScheduleShowCmd struct {
+	Schedule string `arg:"" help:"The schedule (id or name)."`
+	From     string `help:"From (default: now)."`
+	To       string `help:"Until (default: a week after --from)."`
+}
+
+// Run prints the layers and the final timeline.
+func (c *ScheduleShowCmd) Run(e *env) error {
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	id, err := e.scheduleID(cl, c.Schedule)
+	if err != nil {
+		return err
+	}
+	from, err := e.parseWhen("from", c.From)
+	if err != nil {
+		return err
+	}
+	to := from.Add(7 * 24 * time.Hour)
+	if c.To != "" {
+		if to, err = e.parseWhen("to", c.To); err != nil {
+			return err
+		}
+	}
+	var raw json.RawMessage
+	v, err := cl.WithRaw(&raw).ScheduleTimeline(e.ctx, id, from, to)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(raw)
+	}
+	ppl := e.people(cl)
+	sc := v.Schedule
+	e.printf("%s (#%d, %s)\n", sc.Name, sc.ID, sc.TimeZone)
+	if sc.Description != "" {
+		e.printf("%s\n", sc.Description)
+	}
+	for i, l := range sc.Layers {
+		r := l.Rotation
+		names := make([]string, len(r.Participants))
+		for j, p := range r.Participants {
+			names[j] = ppl.handle(p)
+		}
+		handoff := r.Handoff.String()
+		if r.Unit == oncall.Weeks {
+			handoff = r.HandoffDay.String()[:3] + " " + handoff
+		}
+		e.printf("Layer %d %s: every %d %s, handoff %s, from %s: %s\n", i+1, orDash(l.Name), r.Length, r.Unit, handoff, r.Start, strings.Join(names, ", "))
+		for _, x := range l.Restrictions {
+			e.printf("  only %s\n", describeRestriction(x))
+		}
+	}
+	e.printf("\n")
+	loc := e.loc
+	if l, err := time.LoadLocation(sc.TimeZone); err == nil {
+		loc = l
+	}
+	w := table(e.stdout)
+	row(w, "FROM ("+sc.TimeZone+")", "TO", "ON CALL", "WHY")
+	for _, s := range v.Final {
+		who, why := ppl.label(s.UserID), ""
+		switch {
+		case s.UserID == 0:
+			who, why = "nobody", "GAP"
+		case s.OverrideID != 0:
+			why = "override #" + strconv.FormatInt(s.OverrideID, 10)
+		default:
+			why = "layer " + strconv.Itoa(s.Layer+1)
+		}
+		row(w, s.Start.In(loc).Format("Mon 2006-01-02 15:04"), s.End.In(loc).Format("Mon 2006-01-02 15:04"), who, why)
+	}
+	return w.Flush()
+}
+
+func describeRestriction(x oncall.Restriction) string {
+	if x.Kind == oncall.Weekly {
+		return fmt.Sprintf("%s %s – %s %s", x.FromDay.String()[:3], x.From, x.ToDay.String()[:3], x.To)
+	}
+	days := "every day"
+	if len(x.Days) > 0 {
+		names := make([]string, len(x.Days))
+		for i, d := range x.Days {
+			names[i] = d.String()[:3]
+		}
+		days = strings.Join(names, ",")
+	}
+	return fmt.Sprintf("%s %s–%s", days, x.From, x.To)
+}
+
+// ScheduleCreateCmd creates a schedule.
+type ScheduleCreateCmd struct {
+	Name         string   `arg:"" optional:"" help:"The schedule's name (not needed with --file)."`
+	File         string   `help:"A JSON schedule (as 'export' prints; '-' for stdin) instead of the flags below."`
+	Team         string   `help:"The team it belongs to (id or name)."`
+	TZ           string   `name:"tz" default:"UTC" help:"IANA time zone, e.g. Europe/Berlin."`
+	Participants []string `help:"Who rotates, in order (handles), comma-separated."`
+	Shift        string   `default:"1w" help:"Shift length: 1w, 2d, 12h…"`
+	Handoff      string   `default:"09:00" help:"Handoff time of day, local to --tz."`
+	HandoffDay   string   `default:"mon" help:"Handoff weekday of weekly rotations."`
+	Start        string   `help:"Date the rotation starts, YYYY-MM-DD (default: today)."`
+	Restrict     []string `help:"Only on call in these windows: 'mon-fri 09:00-17:00', '22:00-06:00', 'fri 18:00-mon 09:00'; repeat for more."`
+	Description  string   `help:"What the schedule is for."`
+}
+
+func (e *env) readScheduleFile(path string) (client.ScheduleInput, error) {
+	var in client.ScheduleInput
+	var b []byte
+	var err error
+	if path == "-" {
+		var s string
+		s, err = e.readAll()
+		b = []byte(s)
+	} else {
+		b, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return in, err
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return in, fmt.Errorf("%s: %w", path, err)
+	}
+	return in, nil
+}
+
+// Run creates the schedule and prints its warnings.
+func (c *ScheduleCreateCmd) Run(e *env) error {
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	var in client.ScheduleInput
+	if c.File != "" {
+		if in, err = e.readScheduleFile(c.File); err != nil {
+			return err
+		}
+	} else {
+		if c.Name == "" {
+			return fmt.Errorf("give the schedule a name (or use --file)")
+		}
+		in = client.ScheduleInput{Name: c.Name, Description: c.Description, TimeZone: c.TZ}
+		if c.Team != "" {
+			if in.TeamID, err = e.teamID(cl, c.Team); err != nil {
+				return err
+			}
+		}
+		var r oncall.Rotation
+		if r.Length, r.Unit, err = parseShift(c.Shift); err != nil {
+			return err
+		}
+		if r.Handoff, err = oncall.ParseClock(c.Handoff); err != nil {
+			return fmt.Errorf("--handoff: %w", err)
+		}
+		if r.HandoffDay, err = parseWeekday(c.HandoffDay); err != nil {
+			return fmt.Errorf("--handoff-day: %w", err)
+		}
+		r.Start = c.Start
+		if r.Start == "" {
+			loc, err := time.LoadLocation(c.TZ)
+			if err != nil {
+				return fmt.Errorf("--tz: %q is not an IANA time zone like Europe/Berlin", c.TZ)
+			}
+			r.Start = e.now().In(loc).Format(time.DateOnly)
+		}
+		if r.Participants, err = e.userIDs(cl, c.Participants); err != nil {
+			return err
+		}
+		layer := oncall.Layer{Name: "Rotation", Rotation: r}
+		for _, s := range c.Restrict {
+			x, err := parseRestriction(s)
+			if err != nil {
+				return err
+			}
+			layer.Restrictions = append(layer.Restrictions, x)
+		}
+		in.Layers = []oncall.Layer{layer}
+	}
+	var raw json.RawMessage
+	saved, err := cl.WithRaw(&raw).CreateSchedule(e.ctx, in)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(raw)
+	}
+	e.printf("Created schedule %s (#%d).\n", saved.Schedule.Name, saved.Schedule.ID)
+	e.printWarnings(saved.Warnings)
+	return nil
+}
+
+func (e *env) printWarnings(ws []string) {
+	for _, w := range ws {
+		e.printf("warning: %s\n", w)
+	}
+}
+
+// ScheduleUpdateCmd replaces a schedule from a file.
+type ScheduleUpdateCmd struct {
+	Schedule string `arg:"" help:"The schedule (id or name)."`
+	File     string `required:"" help:"The JSON schedule ('-' for stdin). Its version, when present, must be current."`
+}
+
+// Run replaces the schedule.
+func (c *ScheduleUpdateCmd) Run(e *env) error {
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	id, err := e.scheduleID(cl, c.Schedule)
+	if err != nil {
+		return err
+	}
+	in, err := e.readScheduleFile(c.File)
+	if err != nil {
+		return err
+	}
+	var raw json.RawMessage
+	saved, err := cl.WithRaw(&raw).UpdateSchedule(e.ctx, id, in)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(raw)
+	}
+	e.printf("Saved schedule %s (version %d).\n", saved.Schedule.Name, saved.Schedule.Version)
+	e.printWarnings(saved.Warnings)
+	return nil
+}
+
+// ScheduleExportCmd prints a schedule as an editable JSON document.
+type ScheduleExportCmd struct {
+	Schedule string `arg:"" help:"The schedule (id or name)."`
+}
+
+// Run prints the schedule.
+func (c *ScheduleExportCmd) Run(e *env) error {
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	id, err := e.scheduleID(cl, c.Schedule)
+	if err != nil {
+		return err
+	}
+	sc, err := cl.Schedule(e.ctx, id)
+	if err != nil {
+		return err
+	}
+	v := sc.Version
+	b, err := json.MarshalIndent(client.ScheduleInput{Name: sc.Name, Description: sc.Description, TeamID: sc.TeamID, TimeZone: sc.TimeZone, Layers: sc.Layers, Version: &v}, "", "  ")
+	if err != nil {
+		return err
+	}
+	e.printf("%s\n", b)
+	return nil
+}
+
+// ScheduleDeleteCmd deletes a schedule.
+type ScheduleDeleteCmd struct {
+	Schedule string `arg:"" help:"The schedule (id or name)."`
+}
+
+// Run deletes it.
+func (c *ScheduleDeleteCmd) Run(e *env) error {
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	id, err := e.scheduleID(cl, c.Schedule)
+	if err != nil {
+		return err
+	}
+	if err := cl.DeleteSchedule(e.ctx, id); err != nil {
+		return err
+	}
+	e.printf("Deleted schedule #%d.\n", id)
+	return nil
+}
+
+// rangeFlags are the --from/--to of a stretch of time.
+type rangeFlags struct {
+	From string `required:"" help:"Start: RFC 3339 or 'YYYY-MM-DD HH:MM' in your time zone."`
+	To   string `required:"" help:"End, the same way."`
+}
+
+func (r rangeFlags) parse(e *env) (time.Time, time.Time, error) {
+	from, err := e.parseWhen("from", r.From)
+	if err != nil {
+		return from, from, err
+	}
+	to, err := e.parseWhen("to", r.To)
+	return from, to, err
+}
+
+// ScheduleOverrideCmd adds an override.
+type ScheduleOverrideCmd struct {
+	Schedule string `arg:"" help:"The schedule (id or name)."`
+	User     string `required:"" help:"Who is on call instead (handle)."`
+	rangeFlags
+	Note string `help:"Why, for the others."`
+}
+
+// Run adds the override.
+func (c *ScheduleOverrideCmd) Run(e *env) error {
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	id, err := e.scheduleID(cl, c.Schedule)
+	if err != nil {
+		return err
+	}
+	uid, err := e.userID(cl, c.User)
+	if err != nil {
+		return err
+	}
+	from, to, err := c.parse(e)
+	if err != nil {
+		return err
+	}
+	o, err := cl.AddOverride(e.ctx, id, uid, from, to, c.Note)
+	if err != nil {
+		return err
+	}
+	ppl := e.people(cl)
+	e.printf("Override #%d: %s is on call from %s to %s (instead of %s).\n", o.ID, ppl.handle(o.UserID), e.when(o.Start), e.when(o.End), ppl.handle(o.Replaces))
+	return nil
+}
+
+// ScheduleTakeCmd takes a shift.
+type ScheduleTakeCmd struct {
+	Schedule string `arg:"" help:"The schedule (id or name)."`
+	rangeFlags
+}
+
+// Run takes the shift.
+func (c *ScheduleTakeCmd) Run(e *env) error {
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	id, err := e.scheduleID(cl, c.Schedule)
+	if err != nil {
+		return err
+	}
+	from, to, err := c.parse(e)
+	if err != nil {
+		return err
+	}
+	o, err := cl.TakeShift(e.ctx, id, from, to)
+	if err != nil {
+		return err
+	}
+	e.printf("You are on call from %s to %s (override #%d, instead of %s).\n", e.when(o.Start), e.when(o.End), o.ID, e.people(cl).handle(o.Replaces))
+	return nil
+}
+
+// ScheduleSwapCmd swaps two stretches.
+type ScheduleSwapCmd struct {
+	Schedule   string `arg:"" help:"The schedule (id or name)."`
+	FirstFrom  string `required:"" help:"Start of the first stretch."`
+	FirstTo    string `required:"" help:"End of the first stretch."`
+	SecondFrom string `required:"" help:"Start of the second stretch."`
+	SecondTo   string `required:"" help:"End of the second stretch."`
+}
+
+// Run records the swap.
+func (c *ScheduleSwapCmd) Run(e *env) error {
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	id, err := e.scheduleID(cl, c.Schedule)
+	if err != nil {
+		return err
+	}
+	var ts [4]time.Time
+	for i, v := range []struct{ flag, val string }{{"first-from", c.FirstFrom}, {"first-to", c.FirstTo}, {"second-from", c.SecondFrom}, {"second-to", c.SecondTo}} {
+		if ts[i], err = e.parseWhen(v.flag, v.val); err != nil {
+			return err
+		}
+	}
+	out, err := cl.Swap(e.ctx, id, ts[0], ts[1], ts[2], ts[3])
+	if err != nil {
+		return err
+	}
+	ppl := e.people(cl)
+	e.printf("Swapped: %s covers %s–%s, %s covers %s–%s.\n", ppl.handle(out[0].UserID), e.when(out[0].Start), e.when(out[0].End),
+		ppl.handle(out[1].UserID), e.when(out[1].Start), e.when(out[1].End))
+	return nil
+}
+
+// ScheduleOverridesCmd lists overrides.
+type ScheduleOverridesCmd struct {
+	Schedule string `arg:"" help:"The schedule (id or name)."`
+	From     string `help:"From (default: now)."`
+	To       string `help:"Until (default: four weeks after --from)."`
+}
+
+// Run lists the overrides.
+func (c *ScheduleOverridesCmd) Run(e *env) error {
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	id, err := e.scheduleID(cl, c.Schedule)
+	if err != nil {
+		return err
+	}
+	from, err := e.parseWhen("from", c.From)
+	if err != nil {
+		return err
+	}
+	to := from.Add(28 * 24 * time.Hour)
+	if c.To != "" {
+		if to, err = e.parseWhen("to", c.To); err != nil {
+			return err
+		}
+	}
+	var raw json.RawMessage
+	ovs, err := cl.WithRaw(&raw).Overrides(e.ctx, id, from, to)
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(raw)
+	}
+	ppl := e.people(cl)
+	w := table(e.stdout)
+	row(w, "ID", "KIND", "ON CALL", "INSTEAD OF", "FROM", "TO", "BY", "NOTE")
+	for _, o := range ovs {
+		row(w, strconv.FormatInt(o.ID, 10), o.Kind, ppl.handle(o.UserID), ppl.handle(o.Replaces), e.when(o.Start), e.when(o.End), ppl.handle(o.CreatedBy), orDash(o.Note))
+	}
+	return w.Flush()
+}
+
+// ScheduleUnoverrideCmd removes an override.
+type ScheduleUnoverrideCmd struct {
+	Schedule string `arg:"" help:"The schedule (id or name)."`
+	ID       int64  `arg:"" help:"The override's id."`
+}
+
+// Run removes the override.
+func (c *ScheduleUnoverrideCmd) Run(e *env) error {
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	id, err := e.scheduleID(cl, c.Schedule)
+	if err != nil {
+		return err
+	}
+	if err := cl.DeleteOverride(e.ctx, id, c.ID); err != nil {
+		return err
+	}
+	e.printf("Override #%d removed.\n", c.ID)
+	return nil
+}
