@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -26,98 +25,6 @@ type ScheduleCmd struct {
 	Swap       ScheduleSwapCmd       `cmd:"" help:"Swap two stretches between the people on call at their starts."`
 	Overrides  ScheduleOverridesCmd  `cmd:"" help:"List a schedule's overrides."`
 	Unoverride ScheduleUnoverrideCmd `cmd:"" help:"Remove an override (both halves of a swap)."`
-}
-
-var weekdayNames = map[string]time.Weekday{"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday,
-	"thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday}
-
-func parseWeekday(s string) (time.Weekday, error) {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if len(s) >= 3 {
-		if d, ok := weekdayNames[s[:3]]; ok {
-			return d, nil
-		}
-	}
-	return 0, fmt.Errorf("%q is not a weekday like mon", s)
-}
-
-// parseDays reads "mon-fri", "sat,sun" or "mon".
-func parseDays(s string) ([]time.Weekday, error) {
-	var out []time.Weekday
-	for _, part := range strings.Split(s, ",") {
-		if a, b, ok := strings.Cut(part, "-"); ok {
-			from, err := parseWeekday(a)
-			if err != nil {
-				return nil, err
-			}
-			to, err := parseWeekday(b)
-			if err != nil {
-				return nil, err
-			}
-			for d := from; ; d = (d + 1) % 7 {
-				out = append(out, d)
-				if d == to {
-					break
-				}
-			}
-			continue
-		}
-		d, err := parseWeekday(part)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, nil
-}
-
-var restrictRE = regexp.MustCompile(`^(?:(\S+)\s+)?(\d{1,2}:\d{2})\s*-\s*(?:([A-Za-z]+)\s+)?(\d{1,2}:\d{2})$`)
-
-// parseRestriction reads "mon-fri 09:00-17:00" (daily windows on those
-// days), "22:00-06:00" (every night) or "fri 18:00-mon 09:00" (weekly).
-func parseRestriction(s string) (oncall.Restriction, error) {
-	m := restrictRE.FindStringSubmatch(strings.TrimSpace(s))
-	bad := fmt.Errorf("--restrict %q: write 'mon-fri 09:00-17:00', '22:00-06:00' or 'fri 18:00-mon 09:00'", s)
-	if m == nil {
-		return oncall.Restriction{}, bad
-	}
-	from, err1 := oncall.ParseClock(m[2])
-	to, err2 := oncall.ParseClock(m[4])
-	if err1 != nil || err2 != nil {
-		return oncall.Restriction{}, bad
-	}
-	if m[3] != "" {
-		fd, err := parseWeekday(m[1])
-		if err != nil {
-			return oncall.Restriction{}, bad
-		}
-		td, err := parseWeekday(m[3])
-		if err != nil {
-			return oncall.Restriction{}, bad
-		}
-		return oncall.Restriction{Kind: oncall.Weekly, FromDay: fd, From: from, ToDay: td, To: to}, nil
-	}
-	r := oncall.Restriction{Kind: oncall.Daily, From: from, To: to}
-	if m[1] != "" {
-		days, err := parseDays(m[1])
-		if err != nil {
-			return r, bad
-		}
-		r.Days = days
-	}
-	return r, nil
-}
-
-var shiftRE = regexp.MustCompile(`^(\d+)\s*([hdw])$`)
-
-// parseShift reads "1w", "2d" or "12h".
-func parseShift(s string) (int, oncall.Unit, error) {
-	m := shiftRE.FindStringSubmatch(strings.ToLower(strings.TrimSpace(s)))
-	if m == nil {
-		return 0, "", fmt.Errorf("--shift %q: write a count and h, d or w, e.g. 1w, 2d, 12h", s)
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n, map[string]oncall.Unit{"h": oncall.Hours, "d": oncall.Days, "w": oncall.Weeks}[m[2]], nil
 }
 
 // ScheduleListCmd lists the schedules.
@@ -211,7 +118,7 @@ func (c *ScheduleShowCmd) Run(e *env) error {
 		}
 		e.printf("Layer %d %s: every %d %s, handoff %s, from %s: %s\n", i+1, orDash(l.Name), r.Length, r.Unit, handoff, r.Start, strings.Join(names, ", "))
 		for _, x := range l.Restrictions {
-			e.printf("  only %s\n", describeRestriction(x))
+			e.printf("  only %s\n", x)
 		}
 	}
 	e.printf("\n")
@@ -234,21 +141,6 @@ func (c *ScheduleShowCmd) Run(e *env) error {
 		row(w, s.Start.In(loc).Format("Mon 2006-01-02 15:04"), s.End.In(loc).Format("Mon 2006-01-02 15:04"), who, why)
 	}
 	return w.Flush()
-}
-
-func describeRestriction(x oncall.Restriction) string {
-	if x.Kind == oncall.Weekly {
-		return fmt.Sprintf("%s %s – %s %s", x.FromDay.String()[:3], x.From, x.ToDay.String()[:3], x.To)
-	}
-	days := "every day"
-	if len(x.Days) > 0 {
-		names := make([]string, len(x.Days))
-		for i, d := range x.Days {
-			names[i] = d.String()[:3]
-		}
-		days = strings.Join(names, ",")
-	}
-	return fmt.Sprintf("%s %s–%s", days, x.From, x.To)
 }
 
 // ScheduleCreateCmd creates a schedule.
@@ -308,13 +200,13 @@ func (c *ScheduleCreateCmd) Run(e *env) error {
 			}
 		}
 		var r oncall.Rotation
-		if r.Length, r.Unit, err = parseShift(c.Shift); err != nil {
-			return err
+		if r.Length, r.Unit, err = oncall.ParseShift(c.Shift); err != nil {
+			return fmt.Errorf("--shift %w", err)
 		}
 		if r.Handoff, err = oncall.ParseClock(c.Handoff); err != nil {
 			return fmt.Errorf("--handoff: %w", err)
 		}
-		if r.HandoffDay, err = parseWeekday(c.HandoffDay); err != nil {
+		if r.HandoffDay, err = oncall.ParseWeekday(c.HandoffDay); err != nil {
 			return fmt.Errorf("--handoff-day: %w", err)
 		}
 		r.Start = c.Start
@@ -330,9 +222,9 @@ func (c *ScheduleCreateCmd) Run(e *env) error {
 		}
 		layer := oncall.Layer{Name: "Rotation", Rotation: r}
 		for _, s := range c.Restrict {
-			x, err := parseRestriction(s)
+			x, err := oncall.ParseRestriction(s)
 			if err != nil {
-				return err
+				return fmt.Errorf("--restrict %w", err)
 			}
 			layer.Restrictions = append(layer.Restrictions, x)
 		}
