@@ -30,6 +30,9 @@ type Config struct {
 	Chat            ChatConfig    `koanf:"chat"`             // Slack, incident channels and call links
 	Postmortem      ImproveConfig `koanf:"postmortem"`       // the Improve stage: postmortem process rules
 	Notifications   NotifyConfig  `koanf:"notifications"`    // personal notifications: the SMS provider
+
+	// Publishing is git review, trackers for action items (publishing.go).
+	Publishing PublishingConfig `koanf:"publishing"`
 }
 
 // DetectConfig sets how alerts are triaged and routed.

@@ -84,6 +84,7 @@ func (c Config) Validate() error {
 	c.Chat.validate(bad)
 	c.Postmortem.validate(c.Severities, bad)
 	c.Notifications.validate(bad)
+	c.Publishing.validate(bad)
 
 	if c.ShutdownTimeout <= 0 {
 		bad("shutdown_timeout", "must be positive, got %s", c.ShutdownTimeout)
