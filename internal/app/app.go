@@ -55,6 +55,8 @@ type App struct {
 	Postmortems *postmortem.Service // the Improve stage: postmortems, meetings, action items, the close gate
 	pmWorkers   *postmortem.Workers
 
+	Publishing Publishing // the postmortem site, git review, tracker sync (publishing.go)
+
 	handler http.Handler
 }
 
@@ -115,6 +117,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.registerChatJobs(reg)
 	a.registerPagingJobs(reg)
 	a.registerPostmortemJobs(reg)
+	a.registerPublishingJobs(reg)
 	q, err := jobs.Open(a.Store.DB(), a.Store.Dialect() == store.Postgres, reg, jobs.Options{PollInterval: opts.JobPoll, Log: a.Log})
 	if err != nil {
 		return err
@@ -141,6 +144,9 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err := a.buildPostmortems(q, opts); err != nil {
 		return err
 	}
+	if err := a.buildPublishing(q); err != nil {
+		return err
+	}
 	a.handler = a.routes()
 	return nil
 }
@@ -163,6 +169,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.detectLoop(runCtx)
 	go a.StatusPublic.Run(runCtx, a.Hub)
 	go a.runChat(runCtx)
+	go a.runPublishing(runCtx)
 	if a.Config.StatusListen != "" {
 		go a.serveStatusListener(runCtx)
 	}

@@ -139,3 +139,16 @@ func triageUrgency(severity string) paging.Urgency {
 	}
 	return paging.Low
 }
+
+// scheduleNames names the on-call schedules for the policy editor.
+func (a *App) scheduleNames(ctx context.Context) (map[int64]string, error) {
+	scheds, err := a.OnCall.Schedules(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(scheds))
+	for _, s := range scheds {
+		out[s.ID] = s.Name
+	}
+	return out, nil
+}

@@ -48,6 +48,8 @@ type Root struct {
 	Alert      AlertCmd      `cmd:"" help:"Look at alerts and alert groups."`
 	Status     StatusCmd     `cmd:"" help:"Status pages and the public and internal communication of incidents."`
 	Statuspage StatuspageCmd `cmd:"" help:"Host the public status page elsewhere: export it as static files."`
+	Page       PageCmd       `cmd:"" help:"Pages: acknowledge, resolve, escalate, reassign; page a person or a team."`
+	Policy     PolicyCmd     `cmd:"" help:"Escalation policies, which policy pages each service, and maintenance windows."`
 	Oncall     OncallCmd     `cmd:"" help:"Who is on call; your shifts and calendar feeds."`
 	Schedule   ScheduleCmd   `cmd:"" help:"On-call schedules: layers, rotations, overrides, swaps."`
 	Serve      ServeCmd      `cmd:"" help:"Run the Firebreak server."`

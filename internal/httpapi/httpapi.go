@@ -38,6 +38,9 @@ type Deps struct {
 	// the session cookie set by POST /api/v1/login, as the web UI does; when
 	// empty they follow the request (TLS or loopback → __Host- and Secure).
 	BaseURL string
+
+	// Publishing is the postmortem site, git review and tracker links.
+	Publishing Publishing
 }
 
 // server holds the dependencies of the handlers.
@@ -49,6 +52,7 @@ type server struct {
 	status  *statuspage.Service
 	oncall  *oncall.Service
 	paging  *paging.Service
+	pub     Publishing
 	log     *slog.Logger
 	baseURL string
 	login   *ipLimiter
@@ -69,6 +73,7 @@ func New(d Deps) http.Handler {
 		triage:  d.Triage,
 		status:  d.Status,
 		paging:  d.Paging,
+		pub:     d.Publishing,
 		oncall:  d.OnCall,
 		log:     d.Log,
 		baseURL: d.BaseURL,

@@ -14,6 +14,7 @@ func allOperations() map[string]op {
 	maps.Copy(all, statusOperations)
 	maps.Copy(all, pagingOperations)
 	maps.Copy(all, oncallOperations)
+	maps.Copy(all, publishingOperations)
 	return all
 }
 

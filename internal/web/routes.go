@@ -66,6 +66,10 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /settings/status-pages/{id}/components/{cid}/status", s.signedIn(s.statusForm(s.setComponentStatus)))
 	mux.Handle("POST /settings/status-pages/{id}/components/{cid}/delete", s.signedIn(s.statusForm(s.deleteStatusComponentForm)))
 
+	// The postmortems library: published postmortems, search, permalinks.
+	mux.Handle("GET /library", s.signedIn(s.libraryPage))
+	mux.Handle("GET /library/{ref}", s.signedIn(s.libraryDoc))
+
 	// People.
 	mux.Handle("GET /users", s.signedIn(s.userList))
 	mux.Handle("POST /users", s.signedIn(s.createUser))

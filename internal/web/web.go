@@ -21,6 +21,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/live"
+	"github.com/firebreak-hq/firebreak/internal/postmortem/site"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
 )
 
@@ -35,6 +36,9 @@ type Deps struct {
 	Log       *slog.Logger
 	BaseURL   string           // e.g. http://127.0.0.1:8080; decides the session cookie's name and Secure flag
 	Now       func() time.Time // the clock for durations and "ago"; default time.Now
+
+	// Site is the postmortems library (nil: not built).
+	Site *site.Service
 }
 
 // server holds the dependencies and the parsed templates.
@@ -52,6 +56,7 @@ type server struct {
 	cookie  cookieSpec
 	// publicURL is the configured base URL, for the addresses senders use.
 	publicURL string
+	site      *site.Service
 }
 
 // New returns the handler of every UI route, including /static/ and /login.
@@ -78,6 +83,7 @@ func New(d Deps) http.Handler {
 		static:    st,
 		pages:     mustParsePages(st, d.Incidents.Scale(), d.Now),
 		cookie:    cookieFor(d.BaseURL),
+		site:      d.Site,
 	}
 	return s.routes()
 }
