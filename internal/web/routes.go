@@ -70,6 +70,26 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /library", s.signedIn(s.libraryPage))
 	mux.Handle("GET /library/{ref}", s.signedIn(s.libraryDoc))
 
+	// Paging: pages, escalation policies, a service's paging and maintenance;
+	// /p/{token} are the signed one-time links of notices (no sign-in).
+	mux.Handle("GET /pages", s.signedIn(s.pageList))
+	mux.Handle("GET /pages/{id}", s.signedIn(s.pageDetail))
+	mux.Handle("POST /pages/{id}/ack", s.signedIn(s.pageAction(s.ackPage)))
+	mux.Handle("POST /pages/{id}/resolve", s.signedIn(s.pageAction(s.resolvePage)))
+	mux.Handle("POST /pages/{id}/escalate", s.signedIn(s.pageAction(s.escalatePage)))
+	mux.Handle("POST /pages/{id}/reassign", s.signedIn(s.pageAction(s.reassignPage)))
+	mux.Handle("GET /p/{token}", s.public(s.pageLinkForm))
+	mux.Handle("POST /p/{token}", s.public(s.pageLinkUse))
+	mux.Handle("GET /policies", s.signedIn(s.policyList))
+	mux.Handle("GET /policies/new", s.signedIn(s.policyNew))
+	mux.Handle("POST /policies/save", s.signedIn(s.savePolicy))
+	mux.Handle("GET /policies/{id}", s.signedIn(s.policyEdit))
+	mux.Handle("POST /policies/{id}/delete", s.signedIn(s.deletePolicy))
+	mux.Handle("GET /services/{id}/paging", s.signedIn(s.servicePaging))
+	mux.Handle("POST /services/{id}/paging", s.signedIn(s.serviceForm(s.setServicePaging)))
+	mux.Handle("POST /services/{id}/maintenance", s.signedIn(s.serviceForm(s.addMaintenance)))
+	mux.Handle("POST /services/{id}/maintenance/end", s.signedIn(s.serviceForm(s.endMaintenance)))
+
 	// People.
 	mux.Handle("GET /users", s.signedIn(s.userList))
 	mux.Handle("POST /users", s.signedIn(s.createUser))

@@ -9,6 +9,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/live"
+	"github.com/firebreak-hq/firebreak/internal/paging"
 	"github.com/firebreak-hq/firebreak/internal/postmortem/site"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
 )
@@ -36,6 +38,11 @@ type Deps struct {
 	Log       *slog.Logger
 	BaseURL   string           // e.g. http://127.0.0.1:8080; decides the session cookie's name and Secure flag
 	Now       func() time.Time // the clock for durations and "ago"; default time.Now
+
+	// Paging is the pager (pages, escalation policies, maintenance windows).
+	Paging *paging.Service
+	// ScheduleNames names the on-call schedules for the policy editor (nil: ids are shown).
+	ScheduleNames func(ctx context.Context) (map[int64]string, error)
 
 	// Site is the postmortems library (nil: not built).
 	Site *site.Service
@@ -57,6 +64,9 @@ type server struct {
 	// publicURL is the configured base URL, for the addresses senders use.
 	publicURL string
 	site      *site.Service
+
+	paging        *paging.Service // the pager (pages.go, policies.go)
+	scheduleNames func(ctx context.Context) (map[int64]string, error)
 }
 
 // New returns the handler of every UI route, including /static/ and /login.
@@ -84,6 +94,9 @@ func New(d Deps) http.Handler {
 		pages:     mustParsePages(st, d.Incidents.Scale(), d.Now),
 		cookie:    cookieFor(d.BaseURL),
 		site:      d.Site,
+
+		paging:        d.Paging,
+		scheduleNames: d.ScheduleNames,
 	}
 	return s.routes()
 }
