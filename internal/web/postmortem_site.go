@@ -9,7 +9,6 @@ import (
 
 	"github.com/firebreak-hq/firebreak/internal/apperr"
 	"github.com/firebreak-hq/firebreak/internal/incident"
-	"github.com/firebreak-hq/firebreak/internal/postmortem"
 	"github.com/firebreak-hq/firebreak/internal/postmortem/site"
 )
 
@@ -120,6 +119,6 @@ func (s *server) libraryDoc(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	s.render(w, r, http.StatusOK, "library_doc", page{Title: d.Ref() + ": " + d.Title, Nav: "library",
-		Data: libraryDocView{Doc: d, Body: postmortem.Render(d.Markdown)}})
+		Data: libraryDocView{Doc: d, Body: site.RenderMarkdown(d.Markdown)}})
 	return nil
 }

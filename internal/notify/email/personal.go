@@ -14,13 +14,21 @@ import (
 // Personal sends personal notifications (pages, verification codes,
 // handoff notices) to email contact methods through a Sender.
 type Personal struct {
-	mail *Sender
+	mail Mailer
 }
 
-var _ notification.Sender = (*Personal)(nil)
+// Mailer sends one plain-text email; *Sender is one.
+type Mailer interface {
+	Send(ctx context.Context, to, subject, body string, header map[string]string) error
+}
 
-// NewPersonal returns the notification sender over s.
-func NewPersonal(s *Sender) *Personal { return &Personal{mail: s} }
+var (
+	_ notification.Sender = (*Personal)(nil)
+	_ Mailer              = (*Sender)(nil)
+)
+
+// NewPersonal returns the notification sender over m.
+func NewPersonal(m Mailer) *Personal { return &Personal{mail: m} }
 
 // Send mails the message: the body, then each action as "Label: URL". The
 // delivery key goes in X-Firebreak-Key so mail rules can thread or

@@ -9,32 +9,41 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/firebreak-hq/firebreak/internal/notification"
 	"github.com/firebreak-hq/firebreak/internal/notification/notificationtest"
 	"github.com/firebreak-hq/firebreak/internal/notify/sms"
+	"github.com/firebreak-hq/firebreak/internal/testkit/twiliotest"
 )
 
 var target = notification.Target{Kind: notification.SMS, Address: "+14155550100"}
 
 func TestTwilioConformance(t *testing.T) {
-	f := newFakeTwilio(t)
-	p, err := sms.NewTwilio(sms.TwilioConfig{AccountSID: f.sid, AuthToken: f.token, From: "+14155550199", BaseURL: f.URL})
+	f := twiliotest.Start(t)
+	p, err := sms.NewTwilio(sms.TwilioConfig{AccountSID: f.AccountSID, AuthToken: f.AuthToken, From: "+14155550199", BaseURL: f.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	notificationtest.Run(t, notificationtest.Harness{
-		Sender:   sms.New(p),
-		Target:   target,
-		Received: f.received,
+		Sender: sms.New(p),
+		Target: target,
+		Received: func(t testing.TB, n int) []string {
+			var out []string
+			for _, m := range f.Wait(t, n, 5*time.Second) {
+				if m.To != target.Address || m.From != "+14155550199" {
+					t.Fatalf("text %+v", m)
+				}
+				out = append(out, m.Body)
+			}
+			return out
+		},
 		Refuse: func(permanent bool) {
-			f.mu.Lock()
-			defer f.mu.Unlock()
 			if permanent {
-				f.refuse = append(f.refuse, "error_21211.json")
+				f.RefuseNext(twiliotest.InvalidNumber)
 			} else {
-				f.refuse = append(f.refuse, "error_20429.json")
+				f.RefuseNext(twiliotest.TooManyRequests)
 			}
 		},
 		Short: true,
@@ -42,8 +51,8 @@ func TestTwilioConformance(t *testing.T) {
 }
 
 func TestTwilioWrongCredentialsArePermanent(t *testing.T) {
-	f := newFakeTwilio(t)
-	p, err := sms.NewTwilio(sms.TwilioConfig{AccountSID: f.sid, AuthToken: "wrong", From: "+14155550199", BaseURL: f.URL})
+	f := twiliotest.Start(t)
+	p, err := sms.NewTwilio(sms.TwilioConfig{AccountSID: f.AccountSID, AuthToken: "wrong", From: "+14155550199", BaseURL: f.URL})
 	if err != nil {
 		t.Fatal(err)
 	}
