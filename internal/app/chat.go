@@ -37,6 +37,10 @@ func (a *App) registerChatJobs(reg *jobs.Registry) {
 }
 
 func snoozeOnRateLimit(err error) error {
+	var busy *chat.Busy
+	if errors.As(err, &busy) {
+		return jobs.Snooze(200 * time.Millisecond)
+	}
 	var rl *chat.RateLimited
 	if errors.As(err, &rl) {
 		d := rl.RetryAfter

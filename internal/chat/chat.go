@@ -150,4 +150,16 @@ type Store interface {
 	Capture(ctx context.Context, platform, channelID, ts string) (Capture, error)
 	// SaveCapture writes a capture inside an incident change's transaction.
 	SaveCapture(ctx context.Context, tx incident.Tx, c Capture) error
+	// Lock takes the incident's sync lease for holder until until, unless
+	// another holder has it beyond now; it reports whether it was taken.
+	Lock(ctx context.Context, number int64, holder string, now, until time.Time) (bool, error)
+	// Unlock gives the lease back if holder still has it.
+	Unlock(ctx context.Context, number int64, holder string) error
+}
+
+// Busy says another job is syncing the incident's channel; try again shortly.
+type Busy struct{ Number int64 }
+
+func (e *Busy) Error() string {
+	return fmt.Sprintf("chat: the channel of INC-%d is being synced by another job", e.Number)
 }

@@ -3,6 +3,7 @@ package chat
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/apperr"
@@ -76,11 +77,35 @@ func (s *Service) SetCallLink(ctx context.Context, j CallLinkJob) error {
 // posts and pins the card or edits it in place, announces the incident
 // (once), and on close posts the summary and archives (once). Each step is
 // saved as it completes, so a job retried after a rate limit resumes where
-// it stopped: nothing is posted twice and nothing is lost.
+// it stopped: nothing is posted twice and nothing is lost. Syncs of one
+// incident run one at a time (a lease in the store); a job that finds the
+// lease taken returns *Busy and is run again shortly.
 func (s *Service) Sync(ctx context.Context, j SyncJob) error {
 	if s.Platform == nil {
 		return nil
 	}
+	holder := randomToken(12)
+	now := s.Now()
+	ok, err := s.Store.Lock(ctx, j.Number, holder, now, now.Add(syncLease))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return &Busy{Number: j.Number}
+	}
+	defer func() {
+		if err := s.Store.Unlock(context.WithoutCancel(ctx), j.Number, holder); err != nil {
+			s.Log.Warn("chat: unlock", "incident", j.Number, "err", err)
+		}
+	}()
+	return s.sync(ctx, j)
+}
+
+// syncLease bounds how long a dead node's sync blocks others: the job
+// timeout (one minute) and a margin.
+const syncLease = 90 * time.Second
+
+func (s *Service) sync(ctx context.Context, j SyncJob) error {
 	sys := access.With(ctx, access.System)
 	inc, err := s.Incidents.Get(sys, j.Number)
 	if err != nil {

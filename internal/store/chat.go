@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/apperr"
 	"github.com/firebreak-hq/firebreak/internal/chat"
@@ -144,5 +145,24 @@ func (r *Chat) SaveCapture(ctx context.Context, itx incident.Tx, c chat.Capture)
 		ON CONFLICT (platform, channel_id, message_ts) DO UPDATE SET text = excluded.text, deleted = excluded.deleted,
 			permalink = excluded.permalink, updated_at = excluded.updated_at`,
 		c.Platform, c.ChannelID, c.MessageTS, c.Number, c.Author, c.Text, c.Permalink, c.Deleted, c.CapturedAt.UTC(), c.UpdatedAt.UTC())
+	return mapErr(err)
+}
+
+// Lock takes an incident's sync lease: inserted when none exists, taken over
+// when the holder's lease has expired; one statement on both databases.
+func (r *Chat) Lock(ctx context.Context, number int64, holder string, now, until time.Time) (bool, error) {
+	res, err := r.s.db.ExecContext(ctx, `INSERT INTO chat_locks (incident_number, holder, until_ms) VALUES ($1, $2, $3)
+		ON CONFLICT (incident_number) DO UPDATE SET holder = excluded.holder, until_ms = excluded.until_ms
+		WHERE chat_locks.until_ms < $4`, number, holder, until.UnixMilli(), now.UnixMilli())
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, mapErr(err)
+}
+
+// Unlock gives the lease back if holder still has it.
+func (r *Chat) Unlock(ctx context.Context, number int64, holder string) error {
+	_, err := r.s.db.ExecContext(ctx, `DELETE FROM chat_locks WHERE incident_number = $1 AND holder = $2`, number, holder)
 	return mapErr(err)
 }

@@ -98,6 +98,27 @@ func TestChatChannelsLinksAndCaptures(t *testing.T) {
 		if got2.Text != c.Text || got2.Author != "Ann" || !got2.CapturedAt.Equal(now) || got2.Deleted {
 			t.Fatalf("capture = %+v", got2)
 		}
+		// The sync lease: one holder at a time until it expires.
+		ok, err := cs.Lock(ctx, inc.Number, "a", now, now.Add(time.Minute))
+		must(t, err)
+		if !ok {
+			t.Fatal("first lock refused")
+		}
+		if ok, _ := cs.Lock(ctx, inc.Number, "b", now.Add(time.Second), now.Add(time.Minute)); ok {
+			t.Fatal("a second holder took a live lease")
+		}
+		if ok, _ := cs.Lock(ctx, inc.Number, "b", now.Add(2*time.Minute), now.Add(3*time.Minute)); !ok {
+			t.Fatal("an expired lease was not taken over")
+		}
+		must(t, cs.Unlock(ctx, inc.Number, "a")) // not a's any more: nothing happens
+		if ok, _ := cs.Lock(ctx, inc.Number, "c", now.Add(2*time.Minute), now.Add(3*time.Minute)); ok {
+			t.Fatal("a stale unlock released b's lease")
+		}
+		must(t, cs.Unlock(ctx, inc.Number, "b"))
+		if ok, _ := cs.Lock(ctx, inc.Number, "c", now.Add(2*time.Minute), now.Add(3*time.Minute)); !ok {
+			t.Fatal("lock after unlock refused")
+		}
+
 		tl, err := incs.Timeline(access.With(ctx, alice), inc.Number)
 		must(t, err)
 		if k := tl[len(tl)-1].Kind; k != chat.EventMessageEdited {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -21,6 +22,10 @@ import (
 // Client calls Slack's Web API with the bot token (chat.Platform).
 type Client struct {
 	api *slack.Client
+	now func() time.Time
+
+	mu      sync.Mutex
+	blocked map[string]time.Time // method → until when Slack asked us to wait
 }
 
 var _ chat.Platform = (*Client)(nil)
@@ -50,7 +55,7 @@ func NewClient(o Options) *Client {
 	if o.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(o.AppToken))
 	}
-	return &Client{api: slack.New(o.BotToken, opts...)}
+	return &Client{api: slack.New(o.BotToken, opts...), now: time.Now, blocked: map[string]time.Time{}}
 }
 
 // Name is "slack".
@@ -65,14 +70,35 @@ func apiErr(err error) string {
 	return err.Error()
 }
 
-// wrap turns slack-go's rate-limit error into chat's, so the job queue
-// waits Retry-After, and names the method in other errors.
-func wrap(method string, err error) error {
+// apiErrOf is apiErr that accepts nil ("").
+func apiErrOf(err error) string {
+	if err == nil {
+		return ""
+	}
+	return apiErr(err)
+}
+
+// call runs one Web API method, honouring Retry-After: after a 429, every
+// caller of that method (any job) is told to wait until the time Slack
+// gave, without calling Slack again, so a burst cannot hammer a limited
+// method. slack-go's rate-limit error becomes chat.RateLimited, which the
+// job queue honours by snoozing.
+func (c *Client) call(method string, f func() error) error {
+	c.mu.Lock()
+	until, ok := c.blocked[method]
+	c.mu.Unlock()
+	if now := c.now(); ok && now.Before(until) {
+		return &chat.RateLimited{RetryAfter: until.Sub(now)}
+	}
+	err := f()
 	if err == nil {
 		return nil
 	}
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) {
+		c.mu.Lock()
+		c.blocked[method] = c.now().Add(rl.RetryAfter)
+		c.mu.Unlock()
 		return &chat.RateLimited{RetryAfter: rl.RetryAfter}
 	}
 	return fmt.Errorf("slack %s: %w", method, err)
@@ -82,12 +108,16 @@ func wrap(method string, err error) error {
 func (c *Client) CreateChannel(ctx context.Context, name string) (chat.Channel, error) {
 	try := name
 	for i := 2; ; i++ {
-		ch, err := c.api.CreateConversationContext(ctx, slack.CreateConversationParams{ChannelName: try})
+		var ch *slack.Channel
+		err := c.call("conversations.create", func() (err error) {
+			ch, err = c.api.CreateConversationContext(ctx, slack.CreateConversationParams{ChannelName: try})
+			return err
+		})
 		if err == nil {
 			return chat.Channel{ID: ch.ID, Name: ch.Name}, nil
 		}
 		if apiErr(err) != "name_taken" || i > 20 {
-			return chat.Channel{}, wrap("conversations.create", err)
+			return chat.Channel{}, err
 		}
 		suffix := "-" + strconv.Itoa(i)
 		try = name
@@ -100,41 +130,50 @@ func (c *Client) CreateChannel(ctx context.Context, name string) (chat.Channel, 
 
 // SetTopic sets the channel's topic.
 func (c *Client) SetTopic(ctx context.Context, channelID, topic string) error {
-	_, err := c.api.SetTopicOfConversationContext(ctx, channelID, topic)
-	return wrap("conversations.setTopic", err)
+	return c.call("conversations.setTopic", func() error {
+		_, err := c.api.SetTopicOfConversationContext(ctx, channelID, topic)
+		return err
+	})
 }
 
 // Invite adds users to the channel.
 func (c *Client) Invite(ctx context.Context, channelID string, userIDs []string) error {
-	_, err := c.api.InviteUsersToConversationContext(ctx, channelID, userIDs...)
-	if err != nil {
-		switch apiErr(err) {
-		case "already_in_channel", "cant_invite_self":
-			if len(userIDs) == 1 {
-				return nil
-			}
-			// one of them joined by themselves: invite the others one by one
-			for _, u := range userIDs {
-				if err := c.Invite(ctx, channelID, []string{u}); err != nil {
-					return err
-				}
-			}
+	err := c.call("conversations.invite", func() error {
+		_, err := c.api.InviteUsersToConversationContext(ctx, channelID, userIDs...)
+		return err
+	})
+	switch apiErrOf(err) {
+	case "already_in_channel", "cant_invite_self":
+		if len(userIDs) == 1 {
 			return nil
 		}
+		// one of them joined by themselves: invite the others one by one
+		for _, u := range userIDs {
+			if err := c.Invite(ctx, channelID, []string{u}); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	return wrap("conversations.invite", err)
+	return err
 }
 
 // Post posts a message (a card is rendered as Block Kit) and returns its ts.
 func (c *Client) Post(ctx context.Context, channelID string, m chat.Message) (string, error) {
-	_, ts, err := c.api.PostMessageContext(ctx, channelID, msgOptions(m)...)
-	return ts, wrap("chat.postMessage", err)
+	var ts string
+	err := c.call("chat.postMessage", func() (err error) {
+		_, ts, err = c.api.PostMessageContext(ctx, channelID, msgOptions(m)...)
+		return err
+	})
+	return ts, err
 }
 
 // Update replaces a message.
 func (c *Client) Update(ctx context.Context, channelID, ts string, m chat.Message) error {
-	_, _, _, err := c.api.UpdateMessageContext(ctx, channelID, ts, msgOptions(m)...)
-	return wrap("chat.update", err)
+	return c.call("chat.update", func() error {
+		_, _, _, err := c.api.UpdateMessageContext(ctx, channelID, ts, msgOptions(m)...)
+		return err
+	})
 }
 
 func msgOptions(m chat.Message) []slack.MsgOption {
@@ -147,20 +186,22 @@ func msgOptions(m chat.Message) []slack.MsgOption {
 
 // Pin pins a message.
 func (c *Client) Pin(ctx context.Context, channelID, ts string) error {
-	err := c.api.AddPinContext(ctx, channelID, slack.NewRefToMessage(channelID, ts))
-	if err != nil && apiErr(err) == "already_pinned" {
+	err := c.call("pins.add", func() error {
+		return c.api.AddPinContext(ctx, channelID, slack.NewRefToMessage(channelID, ts))
+	})
+	if apiErrOf(err) == "already_pinned" {
 		return nil
 	}
-	return wrap("pins.add", err)
+	return err
 }
 
 // Archive archives the channel.
 func (c *Client) Archive(ctx context.Context, channelID string) error {
-	err := c.api.ArchiveConversationContext(ctx, channelID)
-	if err != nil && apiErr(err) == "already_archived" {
+	err := c.call("conversations.archive", func() error { return c.api.ArchiveConversationContext(ctx, channelID) })
+	if apiErrOf(err) == "already_archived" {
 		return nil
 	}
-	return wrap("conversations.archive", err)
+	return err
 }
 
 // UserByEmail finds a Slack user by email (users.lookupByEmail).
@@ -168,21 +209,29 @@ func (c *Client) UserByEmail(ctx context.Context, email string) (string, error) 
 	if email == "" {
 		return "", chat.ErrNoSuchUser
 	}
-	u, err := c.api.GetUserByEmailContext(ctx, email)
+	var u *slack.User
+	err := c.call("users.lookupByEmail", func() (err error) {
+		u, err = c.api.GetUserByEmailContext(ctx, email)
+		return err
+	})
+	if apiErrOf(err) == "users_not_found" {
+		return "", chat.ErrNoSuchUser
+	}
 	if err != nil {
-		if apiErr(err) == "users_not_found" {
-			return "", chat.ErrNoSuchUser
-		}
-		return "", wrap("users.lookupByEmail", err)
+		return "", err
 	}
 	return u.ID, nil
 }
 
 // UserEmail reads a Slack user's email (users.info; needs users:read.email).
 func (c *Client) UserEmail(ctx context.Context, userID string) (string, error) {
-	u, err := c.api.GetUserInfoContext(ctx, userID)
+	var u *slack.User
+	err := c.call("users.info", func() (err error) {
+		u, err = c.api.GetUserInfoContext(ctx, userID)
+		return err
+	})
 	if err != nil {
-		return "", wrap("users.info", err)
+		return "", err
 	}
 	return u.Profile.Email, nil
 }
@@ -190,20 +239,28 @@ func (c *Client) UserEmail(ctx context.Context, userID string) (string, error) {
 // Message reads one message: from the channel's history, or, for a reply
 // in a thread, from the thread.
 func (c *Client) Message(ctx context.Context, channelID, ts string) (chat.ChatMessage, error) {
-	h, err := c.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-		ChannelID: channelID, Latest: ts, Oldest: ts, Inclusive: true, Limit: 1})
+	var h *slack.GetConversationHistoryResponse
+	err := c.call("conversations.history", func() (err error) {
+		h, err = c.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+			ChannelID: channelID, Latest: ts, Oldest: ts, Inclusive: true, Limit: 1})
+		return err
+	})
 	if err != nil {
-		return chat.ChatMessage{}, wrap("conversations.history", err)
+		return chat.ChatMessage{}, err
 	}
 	for _, m := range h.Messages {
 		if m.Timestamp == ts {
 			return chatMessage(channelID, m.Msg), nil
 		}
 	}
-	msgs, _, _, err := c.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-		ChannelID: channelID, Timestamp: ts, Latest: ts, Oldest: ts, Inclusive: true, Limit: 1})
+	var msgs []slack.Message
+	err = c.call("conversations.replies", func() (err error) {
+		msgs, _, _, err = c.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: channelID, Timestamp: ts, Latest: ts, Oldest: ts, Inclusive: true, Limit: 1})
+		return err
+	})
 	if err != nil {
-		return chat.ChatMessage{}, wrap("conversations.replies", err)
+		return chat.ChatMessage{}, err
 	}
 	for _, m := range msgs {
 		if m.Timestamp == ts {
@@ -230,27 +287,39 @@ func tsTime(ts string) time.Time {
 
 // Permalink is the link to a message.
 func (c *Client) Permalink(ctx context.Context, channelID, ts string) (string, error) {
-	link, err := c.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channelID, Ts: ts})
-	return link, wrap("chat.getPermalink", err)
+	var link string
+	err := c.call("chat.getPermalink", func() (err error) {
+		link, err = c.api.GetPermalinkContext(ctx, &slack.PermalinkParameters{Channel: channelID, Ts: ts})
+		return err
+	})
+	return link, err
 }
 
 // Ephemeral shows a message to one person in a channel.
 func (c *Client) Ephemeral(ctx context.Context, channelID, userID, text string) error {
-	_, err := c.api.PostEphemeralContext(ctx, channelID, userID, slack.MsgOptionText(text, false))
-	return wrap("chat.postEphemeral", err)
+	return c.call("chat.postEphemeral", func() error {
+		_, err := c.api.PostEphemeralContext(ctx, channelID, userID, slack.MsgOptionText(text, false))
+		return err
+	})
 }
 
 // OpenView opens a modal in answer to an interaction (views.open).
 func (c *Client) OpenView(ctx context.Context, triggerID string, v slack.ModalViewRequest) error {
-	_, err := c.api.OpenViewContext(ctx, triggerID, v)
-	return wrap("views.open", err)
+	return c.call("views.open", func() error {
+		_, err := c.api.OpenViewContext(ctx, triggerID, v)
+		return err
+	})
 }
 
-// Check verifies the bot token (auth.test) and returns the team and bot names.
+// Check verifies the bot token (auth.test) and says where it is connected.
 func (c *Client) Check(ctx context.Context) (string, error) {
-	r, err := c.api.AuthTestContext(ctx)
+	var r *slack.AuthTestResponse
+	err := c.call("auth.test", func() (err error) {
+		r, err = c.api.AuthTestContext(ctx)
+		return err
+	})
 	if err != nil {
-		return "", wrap("auth.test", err)
+		return "", err
 	}
 	return fmt.Sprintf("connected to %s as %s", r.Team, r.User), nil
 }

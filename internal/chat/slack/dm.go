@@ -56,13 +56,13 @@ func (d DMSender) Send(ctx context.Context, to notification.Target, msg notifica
 	if msg.Body != "" {
 		text += "\n" + msg.Body
 	}
-	_, _, err := d.c.api.PostMessageContext(ctx, to.Address, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
-	if err != nil {
-		switch apiErr(err) {
-		case "channel_not_found", "user_not_found", "not_authed", "invalid_auth", "account_inactive", "user_disabled":
-			return notification.Permanent(errors.New("slack: " + apiErr(err)))
-		}
-		return wrap("chat.postMessage", err)
+	err := d.c.call("chat.postMessage", func() error {
+		_, _, err := d.c.api.PostMessageContext(ctx, to.Address, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+		return err
+	})
+	switch apiErrOf(err) {
+	case "channel_not_found", "user_not_found", "not_authed", "invalid_auth", "account_inactive", "user_disabled":
+		return notification.Permanent(errors.New("slack: " + apiErr(err)))
 	}
-	return nil
+	return err
 }

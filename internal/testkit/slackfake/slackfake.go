@@ -69,6 +69,7 @@ func New(t testing.TB, users ...User) *Server {
 		channels: map[string]*Channel{}, users: users, limits: map[string][]int{}, seq: 1,
 		sockets: make(chan *websocket.Conn, 4)}
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/{method}", s.api) // Slack takes GET or POST (slack-go GETs e.g. chat.getPermalink)
 	mux.HandleFunc("POST /api/{method}", s.api)
 	mux.HandleFunc("POST /response/{id}", s.response)
 	mux.HandleFunc("GET /socket", s.socket)
@@ -130,6 +131,15 @@ func (s *Server) Messages(channelID string) []Message {
 	return out
 }
 
+// AddChannel creates a channel as if made in Slack (e.g. #incidents) and returns its id.
+func (s *Server) AddChannel(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := &Channel{ID: fmt.Sprintf("C%08d", len(s.channels)+1), Name: name, Members: []string{s.BotUserID}}
+	s.channels[c.ID] = c
+	return c.ID
+}
+
 // Say adds a message written by user to a channel (as if typed in Slack) and returns its ts.
 func (s *Server) Say(channelID, user, text string) string {
 	s.mu.Lock()
@@ -180,8 +190,8 @@ func params(r *http.Request) (map[string]string, string) {
 		}
 	} else {
 		_ = r.ParseForm()
-		for k := range r.PostForm {
-			p[k] = r.PostForm.Get(k)
+		for k := range r.Form {
+			p[k] = r.Form.Get(k)
 		}
 	}
 	if token == "" {
@@ -369,7 +379,8 @@ func (s *Server) answer(method string, p map[string]string) map[string]any {
 	return fail("unknown_method")
 }
 
-var upgrader = websocket.Upgrader{}
+// Slack's client sends its own Origin; the fake accepts any, as Slack does.
+var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 
 // socket accepts a Socket Mode connection and says hello, as Slack does.
 func (s *Server) socket(w http.ResponseWriter, r *http.Request) {

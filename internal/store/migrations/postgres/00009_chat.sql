@@ -43,7 +43,16 @@ CREATE TABLE chat_captures (
 );
 CREATE INDEX chat_captures_incident ON chat_captures (incident_number);
 
+-- One channel sync at a time per incident: a lease, so two jobs of the
+-- same incident never both post its card; it expires if a node dies.
+CREATE TABLE chat_locks (
+    incident_number BIGINT PRIMARY KEY,
+    holder          TEXT NOT NULL,
+    until_ms        BIGINT NOT NULL
+);
+
 -- +goose Down
+DROP TABLE chat_locks;
 DROP TABLE chat_captures;
 DROP TABLE chat_user_links;
 DROP TABLE chat_channels;
