@@ -5,7 +5,7 @@ import "github.com/firebreak-hq/firebreak/internal/tracker"
 // publishingOperations describes the postmortem site, git review and
 // tracker routes for the OpenAPI document.
 var publishingOperations = map[string]op{
-	"GET /api/v1/postmortems/search": {tag: "postmortems", summary: "Search the published postmortems (without q: list them, newest first)",
+	"GET /api/v1/published-postmortems": {tag: "postmortems", summary: "Search the published postmortems (without q: list them, newest first)",
 		desc: "Words must all match (stemmed; accents ignored on SQLite); \"quoted phrases\" match adjacent words; a trailing * matches a prefix; " +
 			"-word excludes. Other punctuation separates words, so no input is a syntax error. Results are ranked (title above body) with a " +
 			"`snippet` of HTML: the document's text escaped and the matches in `<mark>`. Every signed-in user may read.",
@@ -19,7 +19,7 @@ var publishingOperations = map[string]op{
 			{name: "offset", desc: "Skip this many (paging).", schema: obj{"type": "integer", "minimum": 0}},
 		},
 		status: 200, resp: siteResults{}},
-	"GET /api/v1/postmortems/published/{ref}": {tag: "postmortems", summary: "One published postmortem with its Markdown", status: 200, resp: sitePostmortem{}},
+	"GET /api/v1/published-postmortems/{ref}": {tag: "postmortems", summary: "One published postmortem with its Markdown", status: 200, resp: sitePostmortem{}},
 	"GET /api/v1/postmortems/{ref}/git": {tag: "postmortems", summary: "Where a postmortem's git review stands",
 		desc: "The revision under review or last merged: its branch, pull request, head and merge commits, and the last error of the push job. " +
 			"404 when git review is not configured or the postmortem was never submitted.", status: 200, resp: gitReview{}},

@@ -152,8 +152,8 @@ func (s *server) routes() []route {
 		{"GET /api/v1/audit", signedIn, s.getAudit},
 
 		// Publishing: the postmortem site's search, git review, action items' issues.
-		{"GET /api/v1/postmortems/search", signedIn, s.searchPostmortems},
-		{"GET /api/v1/postmortems/published/{ref}", signedIn, s.getPublishedPostmortem},
+		{"GET /api/v1/published-postmortems", signedIn, s.searchPostmortems},
+		{"GET /api/v1/published-postmortems/{ref}", signedIn, s.getPublishedPostmortem},
 		{"GET /api/v1/postmortems/{ref}/git", signedIn, s.getGitReview},
 		{"GET /api/v1/action-items/{id}/tracker", signedIn, s.getTrackerLink},
 	}
