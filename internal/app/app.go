@@ -20,6 +20,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/jobs"
 	"github.com/firebreak-hq/firebreak/internal/live"
+	"github.com/firebreak-hq/firebreak/internal/notification"
 	"github.com/firebreak-hq/firebreak/internal/notify/webhook"
 	"github.com/firebreak-hq/firebreak/internal/oncall"
 	"github.com/firebreak-hq/firebreak/internal/paging"
@@ -51,6 +52,8 @@ type App struct {
 
 	OnCall *oncall.Service // on-call schedules: who is on call, overrides, calendar feeds
 	Paging *paging.Service // escalation policies, pages and the escalation engine
+
+	Notifications *notification.Service // contact methods, personal rules, the delivery pipeline (notification.go)
 
 	Postmortems *postmortem.Service // the Improve stage: postmortems, meetings, action items, the close gate
 	pmWorkers   *postmortem.Workers
@@ -116,6 +119,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.registerStatusPageJobs(reg)
 	a.registerChatJobs(reg)
 	a.registerPagingJobs(reg)
+	a.registerNotificationJobs(reg)
 	a.registerPostmortemJobs(reg)
 	a.registerPublishingJobs(reg)
 	q, err := jobs.Open(a.Store.DB(), a.Store.Dialect() == store.Postgres, reg, jobs.Options{PollInterval: opts.JobPoll, Log: a.Log})
@@ -137,6 +141,9 @@ func (a *App) build(ctx context.Context, opts Options) error {
 		return err
 	}
 	a.buildPaging(q)
+	if err := a.buildNotifications(q, opts); err != nil {
+		return err
+	}
 	if err := a.buildStatusPages(q, opts); err != nil {
 		return err
 	}
@@ -168,6 +175,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	go a.detectLoop(runCtx)
 	go a.StatusPublic.Run(runCtx, a.Hub)
+	go a.handoffLoop(runCtx)
 	go a.runChat(runCtx)
 	go a.runPublishing(runCtx)
 	if a.Config.StatusListen != "" {

@@ -52,6 +52,7 @@ type Root struct {
 	Policy     PolicyCmd     `cmd:"" help:"Escalation policies, which policy pages each service, and maintenance windows."`
 	Oncall     OncallCmd     `cmd:"" help:"Who is on call; your shifts and calendar feeds."`
 	Schedule   ScheduleCmd   `cmd:"" help:"On-call schedules: layers, rotations, overrides, swaps."`
+	Notify     NotifyCmd     `cmd:"" help:"How Firebreak reaches you: contact methods, rules, digest, history."`
 	Serve      ServeCmd      `cmd:"" help:"Run the Firebreak server."`
 	Migrate    MigrateCmd    `cmd:"" help:"Migrate the database to this version's schema and exit."`
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/oncall"
 	"github.com/firebreak-hq/firebreak/internal/paging"
+	"github.com/firebreak-hq/firebreak/internal/postmortem"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
 )
 
@@ -37,6 +38,9 @@ type Deps struct {
 	// https://firebreak.example.com. It decides the name and Secure flag of
 	// the session cookie set by POST /api/v1/login, as the web UI does; when
 	// empty they follow the request (TLS or loopback → __Host- and Secure).
+	// Postmortems is the Improve stage: postmortems, meetings, forms, action items.
+	Postmortems *postmortem.Service
+
 	BaseURL string
 
 	// Publishing is the postmortem site, git review and tracker links.
@@ -47,6 +51,7 @@ type Deps struct {
 type server struct {
 	inc     *incident.Service
 	auth    *auth.Service
+	pm      *postmortem.Service
 	catalog *catalog.Catalog
 	triage  *detect.Service
 	status  *statuspage.Service
@@ -68,6 +73,7 @@ func New(d Deps) http.Handler {
 	}
 	s := &server{
 		inc:     d.Incidents,
+		pm:      d.Postmortems,
 		auth:    d.Auth,
 		catalog: d.Catalog,
 		triage:  d.Triage,

@@ -123,7 +123,7 @@ type Delivery struct {
 	State     DeliveryState
 	Attempts  int
 	Error     string
-	DueAt     time.Time // when the rule's delay lets it go
+	DueAt     time.Time  // when the rule's delay lets it go
 	ClaimedAt *time.Time // when it took its place in the contact method's throttle window
 	SentAt    *time.Time
 	BatchID   int64 // the summary it was collapsed into

@@ -155,7 +155,9 @@ func (p Policy) MayWaive(sev string) bool {
 	return slices.ContainsFunc(p.Waivable, eq)
 }
 
-// human writes durations the way the policy is spoken: "14 days", "90 minutes", "6 weeks".
+// Spoken writes durations the way the policy is spoken: "14 days", "90 minutes", "6 weeks".
+func Spoken(d time.Duration) string { return human(d) }
+
 func human(d time.Duration) string {
 	day := 24 * time.Hour
 	switch {

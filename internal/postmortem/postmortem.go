@@ -27,6 +27,21 @@ const (
 	Waived    Status = "waived"
 )
 
+// Label names the status for people.
+func (s Status) Label() string {
+	switch s {
+	case Draft:
+		return "Draft"
+	case InReview:
+		return "In review"
+	case Published:
+		return "Published"
+	case Waived:
+		return "Waived"
+	}
+	return string(s)
+}
+
 // Postmortem is the document of one incident, keyed by the incident number.
 type Postmortem struct {
 	Number     int64      `json:"number"` // the incident's number: INC-<n>

@@ -3,6 +3,7 @@ package postmortem
 import (
 	"context"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -28,6 +29,9 @@ type Share struct {
 	Of    int     `json:"of"`
 	Ratio float64 `json:"ratio"`
 }
+
+// Percent is the ratio for people: "83%".
+func (s Share) Percent() string { return strconv.Itoa(int(s.Ratio*100+0.5)) + "%" }
 
 func share(met, of int) Share {
 	if of == 0 {

@@ -23,6 +23,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/live"
 	"github.com/firebreak-hq/firebreak/internal/paging"
+	"github.com/firebreak-hq/firebreak/internal/postmortem"
 	"github.com/firebreak-hq/firebreak/internal/postmortem/site"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
 )
@@ -44,6 +45,8 @@ type Deps struct {
 	// ScheduleNames names the on-call schedules for the policy editor (nil: ids are shown).
 	ScheduleNames func(ctx context.Context) (map[int64]string, error)
 
+	// Postmortems is the Improve stage: postmortems, meetings, forms, action items.
+	Postmortems *postmortem.Service
 	// Site is the postmortems library (nil: not built).
 	Site *site.Service
 }
@@ -51,6 +54,7 @@ type Deps struct {
 // server holds the dependencies and the parsed templates.
 type server struct {
 	inc     *incident.Service
+	pm      *postmortem.Service
 	auth    *auth.Service
 	catalog *catalog.Catalog
 	triage  *detect.Service
@@ -81,6 +85,7 @@ func New(d Deps) http.Handler {
 	}
 	st := newStaticFiles()
 	s := &server{
+		pm:        d.Postmortems,
 		inc:       d.Incidents,
 		auth:      d.Auth,
 		catalog:   d.Catalog,
