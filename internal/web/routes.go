@@ -119,6 +119,20 @@ func (s *server) routes() http.Handler {
 	mux.Handle("GET /settings/postmortem-templates", s.signedIn(s.postmortemTemplates))
 	mux.Handle("POST /settings/postmortem-templates", s.signedIn(s.savePMTemplate))
 
+	// On-call: who is on call now, schedules (calendar, editor), overrides, my shifts and feeds.
+	mux.Handle("GET /oncall", s.signedIn(s.oncallNow))
+	mux.Handle("GET /oncall/my", s.signedIn(s.myShifts))
+	mux.Handle("POST /oncall/feeds", s.signedIn(s.createFeed))
+	mux.Handle("POST /oncall/feeds/{id}/{action}", s.signedIn(s.feedAction))
+	mux.Handle("GET /oncall/schedules/new", s.signedIn(s.newSchedulePage))
+	mux.Handle("POST /oncall/schedules/save", s.signedIn(s.saveSchedule))
+	mux.Handle("GET /oncall/schedules/{id}", s.signedIn(s.schedulePage))
+	mux.Handle("GET /oncall/schedules/{id}/edit", s.signedIn(s.editSchedulePage))
+	mux.Handle("POST /oncall/schedules/{id}/delete", s.signedIn(s.deleteScheduleForm))
+	mux.Handle("POST /oncall/schedules/{id}/overrides", s.signedIn(s.scheduleAction(s.addOverrideForm)))
+	mux.Handle("POST /oncall/schedules/{id}/overrides/{oid}/delete", s.signedIn(s.scheduleAction(s.deleteOverrideForm)))
+	mux.Handle("POST /oncall/schedules/{id}/take", s.signedIn(s.scheduleAction(s.takeShiftForm)))
+
 	// People.
 	mux.Handle("GET /users", s.signedIn(s.userList))
 	mux.Handle("POST /users", s.signedIn(s.createUser))

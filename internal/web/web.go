@@ -22,6 +22,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/live"
+	"github.com/firebreak-hq/firebreak/internal/oncall"
 	"github.com/firebreak-hq/firebreak/internal/paging"
 	"github.com/firebreak-hq/firebreak/internal/postmortem"
 	"github.com/firebreak-hq/firebreak/internal/postmortem/site"
@@ -30,6 +31,9 @@ import (
 
 // Deps is what the web interface needs from the rest of Firebreak.
 type Deps struct {
+	// OnCall is on-call schedules: who is on call, calendars, overrides.
+	OnCall *oncall.Service
+
 	Incidents *incident.Service
 	Auth      *auth.Service
 	Catalog   *catalog.Catalog
@@ -53,6 +57,8 @@ type Deps struct {
 
 // server holds the dependencies and the parsed templates.
 type server struct {
+	oncall *oncall.Service // on-call schedules (oncall*.go)
+
 	inc     *incident.Service
 	pm      *postmortem.Service
 	auth    *auth.Service
@@ -103,6 +109,7 @@ func New(d Deps) http.Handler {
 		paging:        d.Paging,
 		scheduleNames: d.ScheduleNames,
 	}
+	s.oncall = d.OnCall
 	return s.routes()
 }
 
