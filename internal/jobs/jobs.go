@@ -120,7 +120,11 @@ type Scheduled interface{ RunAt() time.Time }
 // Scheduled job, not before its time).
 func (q *Queue) EnqueueTx(ctx context.Context, tx *sql.Tx, job Job) error {
 	var opts *river.InsertOpts
-	if s, ok := job.(Scheduled); ok {
+	// A job due now or in the past is inserted available: River puts any
+	// job with a ScheduledAt in the scheduled state, which only its
+	// scheduler (every 5 s) makes available, so a "due now" page or
+	// notification would wait up to 5 s for nothing.
+	if s, ok := job.(Scheduled); ok && s.RunAt().After(time.Now()) {
 		opts = &river.InsertOpts{ScheduledAt: s.RunAt()}
 	}
 	_, err := q.client.InsertTx(ctx, tx, job, opts)
