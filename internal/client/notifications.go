@@ -122,7 +122,12 @@ func (c *Client) NotificationRules(ctx context.Context) (NotificationRules, erro
 // AddNotificationRule adds a rule.
 func (c *Client) AddNotificationRule(ctx context.Context, r NotificationRule) (NotificationRule, error) {
 	var out NotificationRule
-	err := c.do(ctx, request{method: http.MethodPost, path: "/api/v1/me/notification-rules", body: r}, &out)
+	body := struct {
+		ContactMethodID int64  `json:"contact_method_id"`
+		Urgency         string `json:"urgency"`
+		DelayMinutes    int    `json:"delay_minutes"`
+	}{r.ContactMethodID, r.Urgency, r.DelayMinutes}
+	err := c.do(ctx, request{method: http.MethodPost, path: "/api/v1/me/notification-rules", body: body}, &out)
 	return out, err
 }
 
