@@ -29,7 +29,8 @@ func newMetrics(a *App) *metrics {
 	m.reg.MustRegister(m.duration,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&stateCollector{a: a})
+		&stateCollector{a: a},
+		&pmCollector{a: a})
 	return m
 }
 

@@ -6,6 +6,9 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/incident"
@@ -118,4 +121,57 @@ func (c pmComponents) ComponentsOf(ctx context.Context, services []string) ([]st
 		}
 	}
 	return out, nil
+}
+
+// pmCollector exports the postmortem process SLOs at scrape time, computed
+// from the database like the incident figures, so every node agrees.
+type pmCollector struct{ a *App }
+
+var (
+	pmShareDesc   = prometheus.NewDesc("firebreak_postmortem_slo_ratio", "Postmortem process SLOs as a share in [0,1]: meetings_in_time, forms_before_meeting, priority_done_in_time.", []string{"slo"}, nil)
+	pmCountDesc   = prometheus.NewDesc("firebreak_postmortem_slo_cases", "How many cases each postmortem SLO counts.", []string{"slo"}, nil)
+	pmPublishDesc = prometheus.NewDesc("firebreak_postmortem_resolve_to_publish_seconds", "Time from an incident's resolve to its postmortem's publication, over the published postmortems of the past year.", nil, nil)
+	pmOverdueDesc = prometheus.NewDesc("firebreak_postmortem_overdue_action_items", "Open action items past their due date, by team (\"\" for none).", []string{"team"}, nil)
+	pmStatusDesc  = prometheus.NewDesc("firebreak_postmortems", "Postmortems of the past year by status (open: draft or in review).", []string{"status"}, nil)
+)
+
+func (c *pmCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{pmShareDesc, pmCountDesc, pmPublishDesc, pmOverdueDesc, pmStatusDesc} {
+		ch <- d
+	}
+}
+
+func (c *pmCollector) Collect(ch chan<- prometheus.Metric) {
+	if c.a.Postmortems == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s, err := c.a.Postmortems.SLOs(access.With(ctx, access.System), 0)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(pmShareDesc, err)
+		return
+	}
+	for name, sh := range map[string]postmortem.Share{"meetings_in_time": s.MeetingsInTime, "forms_before_meeting": s.FormsBeforeMeeting, "priority_done_in_time": s.PriorityDoneInTime} {
+		ch <- prometheus.MustNewConstMetric(pmShareDesc, prometheus.GaugeValue, sh.Ratio, name)
+		ch <- prometheus.MustNewConstMetric(pmCountDesc, prometheus.GaugeValue, float64(sh.Of), name)
+	}
+	buckets := map[float64]uint64{}
+	bounds := []float64{86400, 3 * 86400, 7 * 86400, 14 * 86400, 30 * 86400, 60 * 86400}
+	var sum float64
+	for _, v := range s.ResolveToPublish {
+		sum += v
+		for _, b := range bounds {
+			if v <= b {
+				buckets[b]++
+			}
+		}
+	}
+	ch <- prometheus.MustNewConstHistogram(pmPublishDesc, uint64(len(s.ResolveToPublish)), sum, buckets)
+	for team, n := range s.OverdueByTeam {
+		ch <- prometheus.MustNewConstMetric(pmOverdueDesc, prometheus.GaugeValue, float64(n), team)
+	}
+	ch <- prometheus.MustNewConstMetric(pmStatusDesc, prometheus.GaugeValue, float64(s.Published), "published")
+	ch <- prometheus.MustNewConstMetric(pmStatusDesc, prometheus.GaugeValue, float64(s.Waived), "waived")
+	ch <- prometheus.MustNewConstMetric(pmStatusDesc, prometheus.GaugeValue, float64(s.Open), "open")
 }

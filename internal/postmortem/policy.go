@@ -161,7 +161,7 @@ func Spoken(d time.Duration) string { return human(d) }
 func human(d time.Duration) string {
 	day := 24 * time.Hour
 	switch {
-	case d%(7*day) == 0 && d >= 7*day && d/(7*day) != 2:
+	case d%(7*day) == 0 && d >= 21*day: // "6 weeks", but "14 days" as the process says it
 		return plural(int(d/(7*day)), "week")
 	case d%day == 0 && d >= day:
 		return plural(int(d/day), "day")
