@@ -40,28 +40,39 @@ func (r Rotation) period() time.Duration {
 	return 0
 }
 
-// anchor is the civil time of the first handoff: Start at the handoff time,
-// moved on to the handoff weekday for weekly rotations.
-func (r Rotation) anchor() (time.Time, bool) {
+// anchor is the civil time of the handoff that begins shift 0: Start at the
+// handoff time, moved back to the handoff weekday for weekly rotations. begin
+// is when the rotation starts (Start at the handoff time): the first
+// participant is on call from then, so a weekly rotation started on a
+// Wednesday has its first person on call until the next handoff day.
+func (r Rotation) anchor() (anchor, begin time.Time, ok bool) {
 	d, err := ParseDate(r.Start)
 	if err != nil {
-		return time.Time{}, false
+		return time.Time{}, time.Time{}, false
 	}
+	begin = d.Add(time.Duration(r.Handoff) * time.Minute)
+	anchor = begin
 	if r.Unit == Weeks {
-		d = d.AddDate(0, 0, (int(r.HandoffDay)-int(d.Weekday())+7)%7)
+		anchor = anchor.AddDate(0, 0, -((int(d.Weekday()) - int(r.HandoffDay) + 7) % 7))
 	}
-	return d.Add(time.Duration(r.Handoff) * time.Minute), true
+	return anchor, begin, true
 }
 
 // clock returns the function giving the start of shift k, and the index of
-// the shift running at t (0 when t is before the first handoff).
+// the shift running at t (0 when t is before the rotation starts).
 func (r Rotation) clock(loc *time.Location, t time.Time) (startAt func(int64) time.Time, k int64, ok bool) {
 	per := r.period()
-	a, okA := r.anchor()
+	a, begin, okA := r.anchor()
 	if len(r.Participants) == 0 || per <= 0 || !okA {
 		return nil, 0, false
 	}
-	startAt = func(k int64) time.Time { return instant(a.Add(time.Duration(k)*per), loc) }
+	b := instant(begin, loc)
+	startAt = func(k int64) time.Time {
+		if k == 0 {
+			return b // shift 0 runs from the rotation's start, not from the handoff before it
+		}
+		return instant(a.Add(time.Duration(k)*per), loc)
+	}
 	if d := civil(t, loc).Sub(a); d > 0 {
 		k = int64(d / per)
 	}

@@ -93,10 +93,11 @@ func TestRotationShifts(t *testing.T) {
 			r:    Rotation{Participants: []int64{1, 2, 3}, Length: 1, Unit: Weeks, Handoff: 9 * 60, HandoffDay: time.Monday, Start: "2026-10-21"},
 			from: "2026-10-26 00:00", to: "2026-11-17 00:00",
 			want: []wantSpan{
-				{"2026-10-26 09:00", "2026-11-02 09:00", 1}, // first Monday on or after the start; 169 hours
-				{"2026-11-02 09:00", "2026-11-09 09:00", 2},
-				{"2026-11-09 09:00", "2026-11-16 09:00", 3},
-				{"2026-11-16 09:00", "2026-11-17 00:00", 1},
+				{"2026-10-26 00:00", "2026-10-26 09:00", 1}, // the first shift runs from Wednesday the 21st to the first Monday handoff
+				{"2026-10-26 09:00", "2026-11-02 09:00", 2}, // 169 hours: the clocks fall back on 1 November
+				{"2026-11-02 09:00", "2026-11-09 09:00", 3},
+				{"2026-11-09 09:00", "2026-11-16 09:00", 1},
+				{"2026-11-16 09:00", "2026-11-17 00:00", 2},
 			},
 		},
 		{
@@ -154,6 +155,19 @@ func TestRotationShifts(t *testing.T) {
 			got := c.r.Shifts(c.loc, at(t, c.loc, c.from), at(t, c.loc, c.to))
 			checkSpans(t, c.loc, got, c.want)
 		})
+	}
+}
+
+func TestWeeklyRotationStartsOnItsStartDate(t *testing.T) {
+	berlin := mustLoc(t, "Europe/Berlin")
+	r := Rotation{Participants: []int64{1, 2}, Length: 1, Unit: Weeks, Handoff: 9 * 60, HandoffDay: time.Monday, Start: "2026-11-25"} // a Wednesday
+	checkSpans(t, berlin, r.Shifts(berlin, at(t, berlin, "2026-11-25 00:00"), at(t, berlin, "2026-12-08 00:00")), []wantSpan{
+		{"2026-11-25 09:00", "2026-11-30 09:00", 1},
+		{"2026-11-30 09:00", "2026-12-07 09:00", 2},
+		{"2026-12-07 09:00", "2026-12-08 00:00", 1},
+	})
+	if s, ok := r.ShiftAt(berlin, at(t, berlin, "2026-11-26 12:00")); !ok || s.UserID != 1 || !s.Start.Equal(at(t, berlin, "2026-11-25 09:00")) {
+		t.Fatalf("ShiftAt = %+v %v", s, ok)
 	}
 }
 

@@ -42,7 +42,7 @@ func editorForm(name, people, restrictions string) url.Values {
 		"layer0_name": {"Primary"}, "layer0_people": {people}, "layer0_length": {"1"}, "layer0_unit": {"days"},
 		"layer0_handoff": {"09:00"}, "layer0_handoff_day": {"1"}, "layer0_start": {time.Now().AddDate(0, 0, -2).Format(time.DateOnly)},
 		"layer0_restrictions": {restrictions},
-		"layer1_blank": {"1"}, "layer1_name": {""}, "layer1_people": {""}, "layer1_length": {"1"}, "layer1_unit": {"weeks"},
+		"layer1_blank":        {"1"}, "layer1_name": {""}, "layer1_people": {""}, "layer1_length": {"1"}, "layer1_unit": {"weeks"},
 		"layer1_handoff": {"09:00"}, "layer1_handoff_day": {"1"}, "layer1_start": {"2026-01-01"},
 	}
 }
