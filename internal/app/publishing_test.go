@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -149,3 +150,19 @@ func TestGitPublishingEndToEnd(t *testing.T) {
 	}))
 }
 
+
+// putSample indexes two published postmortems directly.
+func putSample(t *testing.T, s *apptest.Server) {
+	t.Helper()
+	at := time.Date(2025, 3, 2, 10, 0, 0, 0, time.UTC)
+	for _, d := range []site.Doc{
+		{Number: 7, Title: "Checkout outage in Zürich", Slug: "checkout-zurich", Severity: "SEV1", Services: []string{"checkout"},
+			Markdown: "The connection pool was exhausted by a naïve retry loop. <b>bold</b> x < y & z.", IncidentAt: at, PublishedAt: at.Add(48 * time.Hour)},
+		{Number: 9, Title: "Search latency", Slug: "search-latency", Severity: "SEV3", Services: []string{"search"},
+			Markdown: "## Summary\n\nIndex rebuild was slow.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n", IncidentAt: at.AddDate(0, 1, 0), PublishedAt: at.AddDate(0, 1, 2)},
+	} {
+		if err := s.App.Store.PostmortemSite().Put(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

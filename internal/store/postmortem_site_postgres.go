@@ -18,9 +18,10 @@ func (r *PostmortemSite) searchPostgres(ctx context.Context, q site.Query, f sit
 	w.add(`d.tsv @@ to_tsquery('english', ` + tsq + `)`)
 	docFilter(&w, f)
 	var total int
-	if err := r.s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM pm_docs d`+w.where(), w.args...).Scan(&total); err != nil {
+	if err := r.s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM pm_docs d`+w.where()+` LIMIT `+w.arg(site.CountCap+1)+`) m`, w.args...).Scan(&total); err != nil {
 		return nil, 0, mapErr(err)
 	}
+	w.args = w.args[:len(w.args)-1]
 	query := `WITH page AS (
 			SELECT d.number, ts_rank_cd(d.tsv, to_tsquery('english', ` + tsq + `)) AS rank FROM pm_docs d` + w.where() + `
 			ORDER BY rank DESC, d.published_at DESC LIMIT ` + w.arg(f.NormalLimit()) + ` OFFSET ` + w.arg(max(f.Offset, 0)) + `)

@@ -15,19 +15,32 @@ func ftsPut(ctx context.Context, tx *Tx, number int64, title, body string) error
 	return mapErr(err)
 }
 
-// searchSQLite ranks with BM25, the title weighing ten times the body, and
-// quotes the body around the matches (snippet of about 24 tokens).
+// searchSQLite ranks with BM25, the title weighing ten times the body
+// (the table's configured rank, which FTS5 sorts on without a temporary
+// column). The page of results is chosen first; snippet(), which re-reads
+// and tokenizes a document, then runs only for that page: SQLite computes
+// every result column before sorting, so a snippet in the ranked query
+// would be made for every match.
 func (r *PostmortemSite) searchSQLite(ctx context.Context, q site.Query, f site.Filter) ([]site.Hit, int, error) {
 	var w filter
-	w.add(`pm_fts MATCH ` + w.arg(q.FTS5()))
+	match := w.arg(q.FTS5())
+	w.add(`pm_fts MATCH ` + match)
 	docFilter(&w, f)
-	from := ` FROM pm_fts JOIN pm_docs d ON d.number = pm_fts.rowid` + w.where()
+	from := ` FROM pm_fts`
+	if len(w.conds) > 1 {
+		from += ` JOIN pm_docs d ON d.number = pm_fts.rowid`
+	}
+	from += w.where()
 	var total int
-	if err := r.s.rdb.QueryRowContext(ctx, `SELECT COUNT(*)`+from, w.args...).Scan(&total); err != nil {
+	if err := r.s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+` LIMIT `+w.arg(site.CountCap+1)+`)`, w.args...).Scan(&total); err != nil {
 		return nil, 0, mapErr(err)
 	}
-	query := `SELECT ` + pmDocColumns + `, snippet(pm_fts, 1, ` + w.arg(site.Mark) + `, ` + w.arg(site.EndMark) + `, '…', 24), -bm25(pm_fts, 10.0, 1.0) AS rank` +
-		from + ` ORDER BY bm25(pm_fts, 10.0, 1.0), d.published_at DESC LIMIT ` + w.arg(f.NormalLimit()) + ` OFFSET ` + w.arg(max(f.Offset, 0))
+	w.args = w.args[:len(w.args)-1]
+	query := `WITH page AS (SELECT pm_fts.rowid AS number, pm_fts.rank AS rank` + from + ` ORDER BY pm_fts.rank LIMIT ` + w.arg(f.NormalLimit()) +
+		` OFFSET ` + w.arg(max(f.Offset, 0)) + `)
+		SELECT ` + pmDocColumns + `, snippet(pm_fts, 1, ` + w.arg(site.Mark) + `, ` + w.arg(site.EndMark) + `, '…', 24), -page.rank
+		FROM page JOIN pm_fts ON pm_fts.rowid = page.number JOIN pm_docs d ON d.number = page.number
+		WHERE pm_fts MATCH ` + match + ` ORDER BY page.rank, page.number DESC`
 	rows, err := r.s.rdb.QueryContext(ctx, query, w.args...)
 	if err != nil {
 		return nil, 0, mapErr(err)

@@ -77,9 +77,15 @@ type Index interface {
 	// List returns documents newest first, and the total matching f.
 	List(ctx context.Context, f Filter) ([]Doc, int, error)
 	// Search returns documents matching q best first, with raw snippets
-	// (the matched words between Mark and EndMark), and the total.
+	// (the matched words between Mark and EndMark), and the total (at most
+	// CountCap+1, meaning more than CountCap).
 	Search(ctx context.Context, q Query, f Filter) ([]Hit, int, error)
 }
+
+// CountCap bounds the counting of matches: a search's total is exact up to
+// CountCap, and CountCap+1 means "more" (counting every match of a common
+// word in a large library costs more than the search itself).
+const CountCap = 1000
 
 // Mark and EndMark delimit matched words in the snippets the index returns.
 // They are private-use characters, removed from every indexed text, so a

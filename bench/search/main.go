@@ -1,0 +1,126 @@
+// Command search is benchmark B7: the postmortem site's full-text search
+// over 100,000 synthetic postmortems of about 3 KB. It loads them through
+// the store (the time to load and index is the index build time), then
+// measures the latency of searches as the site runs them (ranked, 20
+// results with snippets, the total count): 1–3 term queries, and phrase and
+// prefix queries. Targets: p95 ≤ 50 ms and ≤ 200 ms.
+//
+//	go run ./bench/search                                   # SQLite in a temp dir
+//	go run ./bench/search -database-url postgres://…/empty  # PostgreSQL
+//	go run ./bench/search -docs 10000 -queries 200
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/firebreak-hq/firebreak/bench/benchkit"
+	"github.com/firebreak-hq/firebreak/internal/access"
+	"github.com/firebreak-hq/firebreak/internal/postmortem/site"
+)
+
+func main() {
+	dbURL := flag.String("database-url", "", "PostgreSQL URL of an empty database (default: SQLite in a temp dir)")
+	docs := flag.Int("docs", 100000, "postmortems to index")
+	queries := flag.Int("queries", 500, "queries of each kind")
+	limit := flag.Int("limit", 20, "results per search (the site shows up to 50)")
+	flag.Parse()
+	if err := run(*dbURL, *docs, *queries, *limit); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(dbURL string, docs, queries, limit int) error {
+	ctx := context.Background()
+	n, err := benchkit.Open(ctx, dbURL)
+	if err != nil {
+		return err
+	}
+	defer n.Remove()
+	defer n.App.Close()
+	db := "SQLite"
+	if dbURL != "" {
+		db = "PostgreSQL"
+	}
+	idx := n.App.Store.PostmortemSite()
+	c := newCorpus(7)
+	start := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
+	var bytes int
+	began := time.Now()
+	const batch = 1000
+	for i := 0; i < docs; i += batch {
+		b := make([]site.Doc, 0, batch)
+		for j := i; j < min(i+batch, docs); j++ {
+			d := c.doc(int64(j+1), start)
+			bytes += len(d.Markdown) + len(d.Title)
+			b = append(b, d)
+		}
+		if err := idx.PutMany(ctx, b); err != nil {
+			return err
+		}
+	}
+	build := time.Since(began)
+	fmt.Printf("B7 %s: %d postmortems, %.1f KB each on average, loaded and indexed in %s (%.0f docs/s)\n",
+		db, docs, float64(bytes)/float64(docs)/1024, build.Round(time.Millisecond), float64(docs)/build.Seconds())
+
+	reader := access.With(ctx, access.Actor{UserID: 1, Handle: "bench", Name: "Bench", Level: access.Viewer})
+	svc := n.App.Publishing.Site
+	q := newCorpus(99)
+	r := rand.New(rand.NewPCG(1, 2))
+	kinds := []struct {
+		name   string
+		target time.Duration
+		make   func() string
+	}{
+		{"1 term", 50 * time.Millisecond, func() string { return q.word() }},
+		{"2 terms", 50 * time.Millisecond, func() string { return q.word() + " " + q.word() }},
+		{"3 terms", 50 * time.Millisecond, func() string { return q.word() + " " + q.word() + " " + q.word() }},
+		{"rare term", 50 * time.Millisecond, func() string { return vocabulary[len(vocabulary)-1-r.IntN(100)] }},
+		{"phrase", 200 * time.Millisecond, func() string {
+			s := q.sentence(8)
+			ws := strings.Fields(strings.TrimSuffix(strings.ToLower(s), "."))
+			i := r.IntN(len(ws) - 1)
+			return `"` + ws[i] + " " + ws[i+1] + `"`
+		}},
+		{"prefix", 200 * time.Millisecond, func() string {
+			w := q.word()
+			return w[:min(len(w), 3+r.IntN(3))] + "*"
+		}},
+		{"term + filter", 50 * time.Millisecond, func() string { return q.word() }},
+	}
+	for _, k := range kinds {
+		var lat []time.Duration
+		var hits int
+		for i := 0; i < queries; i++ {
+			f := site.Filter{Limit: limit}
+			if k.name == "term + filter" {
+				f.Service, f.Year = services[r.IntN(len(services))], 2019+r.IntN(6)
+			}
+			text := k.make()
+			t0 := time.Now()
+			res, _, err := svc.Search(reader, text, f)
+			lat = append(lat, time.Since(t0))
+			if err != nil {
+				return fmt.Errorf("%s %q: %w", k.name, text, err)
+			}
+			hits += len(res)
+		}
+		slices.Sort(lat)
+		p95 := benchkit.Quantile(lat, 0.95)
+		verdict := "meets"
+		if p95 > k.target {
+			verdict = "MISSES"
+		}
+		fmt.Printf("B7 %s %-14s p50 %7s  p95 %7s  p99 %7s  max %7s  (%d queries, %.1f results each; target p95 ≤ %s: %s)\n", db, k.name,
+			benchkit.Quantile(lat, 0.5).Round(10*time.Microsecond), p95.Round(10*time.Microsecond), benchkit.Quantile(lat, 0.99).Round(10*time.Microsecond),
+			lat[len(lat)-1].Round(10*time.Microsecond), queries, float64(hits)/float64(queries), k.target, verdict)
+	}
+	return nil
+}
