@@ -456,3 +456,39 @@ func TestNotificationRetryAndFailure(t *testing.T) {
 		}
 	})
 }
+
+type shiftsAt []notification.Handoff
+
+func (s shiftsAt) ShiftsStarting(_ context.Context, from, to time.Time) ([]notification.Handoff, error) {
+	var out []notification.Handoff
+	for _, h := range s {
+		if !h.Start.Before(from) && h.Start.Before(to) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
+}
+
+// Every node looks for shifts every minute; each incoming person gets one notice.
+func TestNotificationHandoffNoticesOncePerShift(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newNotifyEnv(t, s)
+		e.addVerified(t, notification.Email, "ann@example.com")
+		start := e.clk.Now().Add(20 * time.Minute)
+		src := shiftsAt{{ScheduleID: 3, ScheduleName: "Primary", UserID: e.ann.ID, TimeZone: "Europe/Berlin", Start: start, End: start.Add(7 * 24 * time.Hour)}}
+		for range 30 { // half an hour of passes, on two nodes
+			for range 2 {
+				if _, err := e.svc.SendHandoffs(ctx, src); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e.run(t)
+			e.clk.Advance(time.Minute)
+		}
+		got := e.sent.take()
+		if len(got) != 1 || got[0].msg.Subject != "You are on call for Primary from Mon 2 Mar 10:20" {
+			t.Fatalf("handoff notices %+v", got)
+		}
+	})
+}
