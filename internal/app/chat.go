@@ -59,7 +59,7 @@ func (a *App) buildChat(opts Options) {
 	a.Chat = &Chat{}
 	deps := chat.Deps{
 		Store: a.Store.Chat(), Incidents: a.Incidents, Users: a.Auth, StatusPages: a.StatusPages,
-		Teams: teamsByName{a}, Now: a.Now, Log: a.Log.With("component", "chat"),
+		Teams: teamsByName{a}, Now: a.Now, Log: a.Log.With("component", "chat"), Connection: a.ChatState,
 		Config: chat.Config{ChannelPattern: cfg.ChannelPattern, Announcements: cfg.AnnouncementsChannel,
 			ArchiveOnClose: cfg.Archive(), CaptureReaction: cfg.CaptureReaction, Command: cfg.Command,
 			CallTemplate: cfg.CallLinkTemplate, BaseURL: a.Config.BaseURL},

@@ -25,7 +25,7 @@ func (a *App) routes() http.Handler {
 	mux.HandleFunc("GET /readyz", a.readyz)
 	mux.Handle("GET /metrics", m.handler())
 	a.mountDetect(mux) // the senders' endpoints: /integrations/…, /v2/enqueue, /v2/alerts
-	api := httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, OnCall: a.OnCall, Paging: a.Paging, Postmortems: a.Postmortems, Publishing: httpapi.Publishing{Site: a.Publishing.Site, Git: a.Publishing.Git, Tracker: a.Publishing.Tracker}, Notify: a.Notifications, Log: a.Log, BaseURL: a.Config.BaseURL})
+	api := httpapi.New(httpapi.Deps{Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, OnCall: a.OnCall, Paging: a.Paging, Postmortems: a.Postmortems, Publishing: httpapi.Publishing{Site: a.Publishing.Site, Git: a.Publishing.Git, Tracker: a.Publishing.Tracker}, Notify: a.Notifications, Chat: a.Chat.Service, Log: a.Log, BaseURL: a.Config.BaseURL})
 	mux.Handle("/api/v1/", api)
 	mux.Handle("/v1/pages/", api) // the Statuspage REST v1-compatible subset
 	// Cross-origin browser writes are refused (CSRF) while same-origin pages,
@@ -35,7 +35,7 @@ func (a *App) routes() http.Handler {
 	a.mountChat(mux)        // Slack's signed endpoints in HTTP mode: /slack/…
 	a.mountPublishing(mux)  // the forge's and trackers' signed webhooks: /hooks/…
 	mux.Handle("GET "+oncall.FeedPath+"{token}", a.calendarFeed())
-	ui := web.New(web.Deps{Postmortems: a.Postmortems, Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, OnCall: a.OnCall, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL, Now: a.Now, Paging: a.Paging, ScheduleNames: a.scheduleNames, Site: a.Publishing.Site, Notify: a.Notifications})
+	ui := web.New(web.Deps{Postmortems: a.Postmortems, Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, OnCall: a.OnCall, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL, Now: a.Now, Paging: a.Paging, ScheduleNames: a.scheduleNames, Site: a.Publishing.Site, Notify: a.Notifications, Chat: a.Chat.Service})
 	mux.Handle("/", http.NewCrossOriginProtection().Handler(ui))
 
 	var h http.Handler = a.statusHosts(mux)

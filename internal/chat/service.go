@@ -75,8 +75,11 @@ type Deps struct {
 	Teams       Teams
 	Postmortems PostmortemLinks
 	Config      Config
-	Now         func() time.Time
-	Log         *slog.Logger
+	// Connection reports how the chat is connected ("socket"/"http") and
+	// its state, for the admin page; nil: not connected.
+	Connection func(ctx context.Context) (mode, state string)
+	Now        func() time.Time
+	Log        *slog.Logger
 }
 
 // Service is chat's use cases: keeping incident channels in step, and
@@ -258,7 +261,11 @@ type Status struct {
 	Detail    string         `json:"detail,omitempty"` // e.g. the connection's last error
 	Links     []UserLink     `json:"links"`
 	Channels  []ChannelState `json:"channels"`
-	Command   string         `json:"command"`
+	Command   string         `json:"command"`  // the slash command
+	Reaction  string         `json:"reaction"` // the reaction that captures a message
+	// Announcements is the channel told about new incidents ("" for none).
+	Announcements  string `json:"announcements_channel,omitempty"`
+	ChannelPattern string `json:"channel_pattern"`
 }
 
 // Status reports the connection, the user links and the incident channels (admins).
@@ -267,7 +274,11 @@ func (s *Service) Status(ctx context.Context) (Status, error) {
 	if !ok || !a.IsAdmin() {
 		return Status{}, apperr.Forbidden("only an admin can see the chat settings")
 	}
-	st := Status{Platform: s.platformName(), Connected: s.Platform != nil, Command: s.Config.Command}
+	st := Status{Platform: s.platformName(), Connected: s.Platform != nil, Command: s.Config.Command,
+		Reaction: s.Config.CaptureReaction, Announcements: s.Config.Announcements, ChannelPattern: s.Config.ChannelPattern}
+	if s.Connection != nil {
+		st.Mode, st.Detail = s.Connection(ctx)
+	}
 	var err error
 	if st.Links, err = s.Store.Links(ctx, s.platformName()); err != nil {
 		return st, err

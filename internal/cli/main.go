@@ -53,6 +53,7 @@ type Root struct {
 	Oncall     OncallCmd     `cmd:"" help:"Who is on call; your shifts and calendar feeds."`
 	Schedule   ScheduleCmd   `cmd:"" help:"On-call schedules: layers, rotations, overrides, swaps."`
 	Notify     NotifyCmd     `cmd:"" help:"How Firebreak reaches you: contact methods, rules, digest, history."`
+	Chat       ChatCmd       `cmd:"" help:"The Slack app: connection, linked users, incident channels."`
 	Postmortem PostmortemCmd `cmd:"" aliases:"pm" help:"Postmortems: show, edit in your editor, schedule the meeting, publish, waive."`
 	Action     ActionCmd     `cmd:"" help:"Action items of postmortems: list, mine, done."`
 	Serve      ServeCmd      `cmd:"" help:"Run the Firebreak server."`

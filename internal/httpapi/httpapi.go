@@ -13,6 +13,7 @@ import (
 
 	"github.com/firebreak-hq/firebreak/internal/auth"
 	"github.com/firebreak-hq/firebreak/internal/catalog"
+	"github.com/firebreak-hq/firebreak/internal/chat"
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/oncall"
@@ -45,6 +46,9 @@ type Deps struct {
 
 	// Publishing is the postmortem site, git review and tracker links.
 	Publishing Publishing
+
+	// Chat is the Slack app's settings: connection, user links, incident channels.
+	Chat *chat.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -58,6 +62,7 @@ type server struct {
 	oncall  *oncall.Service
 	paging  *paging.Service
 	pub     Publishing
+	chat    *chat.Service
 	log     *slog.Logger
 	baseURL string
 	login   *ipLimiter
@@ -81,6 +86,7 @@ func New(d Deps) http.Handler {
 		paging:  d.Paging,
 		pub:     d.Publishing,
 		oncall:  d.OnCall,
+		chat:    d.Chat,
 		log:     d.Log,
 		baseURL: d.BaseURL,
 		login:   newIPLimiter(loginRate, loginBurst),

@@ -98,6 +98,7 @@ func OpenAPI() (map[string]any, error) {
 			{"name": "paging", "description": "Pages, escalation policies, how services are paged, and maintenance windows."},
 			{"name": "on-call", "description": "Schedules (layers, rotations, restrictions), overrides, swaps, who is on call, and calendar feeds."},
 			{"name": "admin", "description": "The audit log."},
+			{"name": "chat", "description": "The Slack app: its connection, links between Firebreak users and Slack accounts, incident channels."},
 			{"name": "meta", "description": "This document."},
 		},
 		"paths": paths,

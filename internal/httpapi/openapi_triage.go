@@ -17,6 +17,7 @@ func allOperations() map[string]op {
 	maps.Copy(all, oncallOperations)
 	maps.Copy(all, notificationOperations)
 	maps.Copy(all, publishingOperations)
+	maps.Copy(all, chatOperations)
 	return all
 }
 

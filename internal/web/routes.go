@@ -153,6 +153,9 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /services/{id}/delete", s.signedIn(s.deleteService))
 
 	// Settings and administration.
+	mux.Handle("GET /settings/slack", s.signedIn(s.slackSettings))
+	mux.Handle("POST /settings/slack/links", s.signedIn(s.linkSlackUser))
+	mux.Handle("POST /settings/slack/links/{id}/delete", s.signedIn(s.unlinkSlackUser))
 	mux.Handle("GET /settings/tokens", s.signedIn(s.tokenList))
 	mux.Handle("POST /settings/tokens", s.signedIn(s.createToken))
 	mux.Handle("POST /settings/tokens/{id}/revoke", s.signedIn(s.revokeToken))

@@ -19,6 +19,7 @@ import (
 
 	"github.com/firebreak-hq/firebreak/internal/auth"
 	"github.com/firebreak-hq/firebreak/internal/catalog"
+	"github.com/firebreak-hq/firebreak/internal/chat"
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/live"
@@ -31,6 +32,9 @@ import (
 
 // Deps is what the web interface needs from the rest of Firebreak.
 type Deps struct {
+	// Chat is the Slack app's settings (slack.go); nil: not built.
+	Chat *chat.Service
+
 	// OnCall is on-call schedules: who is on call, calendars, overrides.
 	OnCall *oncall.Service
 
@@ -57,6 +61,8 @@ type Deps struct {
 
 // server holds the dependencies and the parsed templates.
 type server struct {
+	chat *chat.Service // the Slack settings (slack.go)
+
 	oncall *oncall.Service // on-call schedules (oncall*.go)
 
 	inc     *incident.Service
@@ -110,6 +116,7 @@ func New(d Deps) http.Handler {
 		scheduleNames: d.ScheduleNames,
 	}
 	s.oncall = d.OnCall
+	s.chat = d.Chat
 	return s.routes()
 }
 
