@@ -20,6 +20,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/httpapi"
 	"github.com/firebreak-hq/firebreak/internal/incident"
+	"github.com/firebreak-hq/firebreak/internal/oncall"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
 	"github.com/firebreak-hq/firebreak/internal/store"
 	"github.com/firebreak-hq/firebreak/internal/testkit/pgtest"
@@ -81,7 +82,8 @@ func newEnv(t testing.TB, db string) *env {
 	e.tri = detect.NewService(st.Alerts(nil), e.inc, incident.DefaultScale.Names(), nil, time.Now, nil)
 	logger := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	sp := statuspage.NewService(st.StatusPages(nil), e.inc, time.Now)
-	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Incidents: e.inc, Auth: e.auth, Catalog: e.cat, Triage: e.tri, Status: sp, Log: logger}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Incidents: e.inc, Auth: e.auth, Catalog: e.cat, Triage: e.tri, Status: sp, Log: logger,
+		OnCall: oncall.NewService(st.OnCall(), time.Now)}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
 

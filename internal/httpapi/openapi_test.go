@@ -302,6 +302,31 @@ func TestTourOfEveryRoute(t *testing.T) {
 		step(req{method: "DELETE", path: fmt.Sprintf("/api/v1/tokens/%v", tok["api_token"].(map[string]any)["id"]), token: ann}, 204)
 		step(req{method: "GET", path: "/api/v1/audit?limit=50", token: adm}, 200)
 
+		// On-call: a schedule of the team, its timeline, overrides, who is on call, feeds.
+		layer := map[string]any{"name": "Primary", "rotation": map[string]any{"participants": []int64{e.ann.ID, e.bob.ID}, "length": 1, "unit": "weeks",
+			"handoff": "09:00", "handoff_day": 1, "start": "2026-01-05"}, "restrictions": []map[string]any{{"kind": "daily", "days": []int{1, 2, 3, 4, 5}, "from": "09:00", "to": "17:00"}}}
+		sched := step(req{method: "POST", path: "/api/v1/schedules", token: ann, body: map[string]any{"name": "Core primary", "team_id": team["id"], "time_zone": "Europe/Berlin", "layers": []any{layer}}}, 201)
+		schedPath := fmt.Sprintf("/api/v1/schedules/%v", sched["schedule"].(map[string]any)["id"])
+		step(req{method: "GET", path: "/api/v1/schedules?team=" + fmt.Sprint(team["id"]), token: ann}, 200)
+		step(req{method: "POST", path: "/api/v1/schedules/preview", token: ann, body: map[string]any{"name": "Core primary", "time_zone": "UTC", "layers": []any{layer}}}, 200)
+		step(req{method: "GET", path: schedPath, token: ann}, 200)
+		step(req{method: "PUT", path: schedPath, token: ann, body: map[string]any{"name": "Core primary", "team_id": team["id"], "time_zone": "Europe/Berlin", "layers": []any{layer}, "version": 1}}, 200)
+		step(req{method: "GET", path: schedPath + "/timeline?from=2026-03-02T00:00:00Z&to=2026-03-09T00:00:00Z", token: ann}, 200)
+		ovStart := time.Now().UTC().Add(time.Hour).Truncate(time.Minute)
+		ov := step(req{method: "POST", path: schedPath + "/overrides", token: ann, body: map[string]any{"user_id": e.bob.ID, "start": ovStart, "end": ovStart.Add(2 * time.Hour), "note": "tour"}}, 201)
+		step(req{method: "GET", path: schedPath + "/overrides", token: ann}, 200)
+		step(req{method: "DELETE", path: fmt.Sprintf("%s/overrides/%v", schedPath, ov["id"]), token: ann}, 204)
+		step(req{method: "POST", path: schedPath + "/take", token: ann, body: map[string]any{"start": ovStart, "end": ovStart.Add(time.Hour)}}, 201)
+		step(req{method: "POST", path: schedPath + "/swaps", token: ann, body: map[string]any{"first_start": "2026-03-02T09:00:00Z", "first_end": "2026-03-02T12:00:00Z",
+			"second_start": "2026-03-09T09:00:00Z", "second_end": "2026-03-09T12:00:00Z"}}, 201)
+		step(req{method: "GET", path: "/api/v1/oncall?team=" + fmt.Sprint(team["id"]), token: ann}, 200)
+		step(req{method: "GET", path: fmt.Sprintf("/api/v1/oncall/shifts?user=%d", e.ann.ID), token: ann}, 200)
+		feed := step(req{method: "POST", path: "/api/v1/calendar-feeds", token: ann, body: map[string]any{"schedule_id": 0}}, 201)
+		step(req{method: "GET", path: "/api/v1/calendar-feeds", token: ann}, 200)
+		feed = step(req{method: "POST", path: fmt.Sprintf("/api/v1/calendar-feeds/%v/rotate", feed["id"]), token: ann}, 201)
+		step(req{method: "DELETE", path: fmt.Sprintf("/api/v1/calendar-feeds/%v", feed["id"]), token: ann}, 204)
+		step(req{method: "DELETE", path: schedPath, token: ann}, 204)
+
 		step(req{method: "DELETE", path: svcPath, token: adm}, 204)
 		step(req{method: "DELETE", path: teamPath, token: adm}, 204)
 

@@ -64,11 +64,12 @@ func (s *Service) view(ctx context.Context, sc Schedule, from, to time.Time) (Vi
 	if err != nil {
 		return View{}, apperr.Internal(err)
 	}
-	v := View{Schedule: sc, From: from, To: to, Layers: make([][]Span, len(sc.Layers)), Overrides: []Override{}}
+	v := View{Schedule: sc, From: from.UTC(), To: to.UTC(), Layers: make([][]Span, len(sc.Layers)), Overrides: []Override{}}
 	for i, l := range sc.Layers {
 		v.Layers[i] = l.Spans(loc, from, to)
 		for j := range v.Layers[i] {
-			v.Layers[i][j].Layer = i
+			sp := &v.Layers[i][j]
+			sp.Layer, sp.Start, sp.End = i, sp.Start.UTC(), sp.End.UTC()
 		}
 	}
 	if sc.ID != 0 {

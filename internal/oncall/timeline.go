@@ -32,6 +32,9 @@ func Timeline(layers []Layer, overrides []Override, loc *time.Location, from, to
 	// The override created last wins: try them newest first.
 	sort.SliceStable(ovs, func(i, j int) bool { return newer(ovs[i], ovs[j]) })
 	sort.Slice(cuts, func(i, j int) bool { return cuts[i].Before(cuts[j]) })
+	for i := range cuts {
+		cuts[i] = cuts[i].UTC() // one form for every caller, whatever zone from/to came in
+	}
 
 	next := make([]int, len(layers)) // per layer, the first span not yet passed
 	var out []Span
