@@ -11,6 +11,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/apperr"
 	"github.com/firebreak-hq/firebreak/internal/chat"
 	chatslack "github.com/firebreak-hq/firebreak/internal/chat/slack"
+	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/jobs"
 )
 
@@ -69,10 +70,19 @@ func (a *App) buildChat(opts Options) {
 			APIURL: cfg.Slack.APIURL, HTTP: opts.WebhookHTTP})
 		deps.Platform = a.Chat.Client
 	}
+	deps.Postmortems = postmortemLinks{a}
+	if a.Paging != nil {
+		deps.Pager, deps.Pages = pager{a}, pager{a}
+	}
 	a.Chat.Service = chat.NewService(deps)
 	a.Incidents.Follow(a.Chat.Service.Follow)
 	if a.Chat.Client == nil {
 		return
+	}
+	if a.Notifications != nil {
+		// Slack DM is a contact method of people's notification rules: pages
+		// arrive with Acknowledge and Resolve buttons.
+		a.Notifications.Register(chatslack.KindSlack, chatslack.NewDMSender(a.Chat.Client))
 	}
 	a.Chat.Slack = chatslack.NewApp(a.Chat.Service, a.Chat.Client, a.Chat.Service.Config.Command, opts.WebhookHTTP, deps.Log)
 	if cfg.Slack.Mode == "http" {
@@ -133,4 +143,44 @@ func (t teamsByName) TeamID(ctx context.Context, name string) (int64, error) {
 		}
 	}
 	return 0, apperr.NotFound("team " + name)
+}
+
+// pager lets chat page people and teams and answer pages' buttons.
+type pager struct{ a *App }
+
+func (p pager) PageUser(ctx context.Context, userID int64, summary string, number int64) error {
+	_, err := p.a.Paging.PageUser(ctx, userID, summary, number)
+	return err
+}
+
+func (p pager) PageTeam(ctx context.Context, teamID int64, summary string, number int64) error {
+	_, err := p.a.Paging.PageTeam(ctx, teamID, summary, number)
+	return err
+}
+
+func (p pager) Acknowledge(ctx context.Context, pageID int64) error {
+	_, err := p.a.Paging.Acknowledge(ctx, pageID)
+	return err
+}
+
+func (p pager) Resolve(ctx context.Context, pageID int64) error {
+	_, err := p.a.Paging.Resolve(ctx, pageID)
+	return err
+}
+
+// postmortemLinks gives the card and the closing summary the postmortem's
+// address once the incident has one.
+type postmortemLinks struct{ a *App }
+
+func (p postmortemLinks) PostmortemURL(ctx context.Context, number int64) (string, error) {
+	if p.a.Postmortems == nil {
+		return "", nil
+	}
+	if _, err := p.a.Postmortems.Get(access.With(ctx, access.System), number); err != nil {
+		if apperr.Is(err, apperr.CodeNotFound) {
+			return "", nil
+		}
+		return "", err
+	}
+	return strings.TrimRight(p.a.Config.BaseURL, "/") + "/postmortems/" + incident.Ref(number), nil
 }

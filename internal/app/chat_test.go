@@ -19,6 +19,7 @@ import (
 	chatslack "github.com/firebreak-hq/firebreak/internal/chat/slack"
 	"github.com/firebreak-hq/firebreak/internal/config"
 	"github.com/firebreak-hq/firebreak/internal/incident"
+	"github.com/firebreak-hq/firebreak/internal/paging"
 	"github.com/firebreak-hq/firebreak/internal/testkit/slackfake"
 )
 
@@ -26,9 +27,9 @@ const slackSecret = "test-signing-secret"
 
 // Slack users of the documented payloads, matched to Firebreak users by email.
 var (
-	steve = slackfake.User{ID: "U2147483697", Name: "steve", Email: "steve@example.com"} // the slash-command example's user
+	steve = slackfake.User{ID: "U2147483697", Name: "steve", Email: "steve@example.com"}  // the slash-command example's user
 	jack  = slackfake.User{ID: "UA8RXUSPL", Name: "jtorrance", Email: "jack@example.com"} // the block_actions example's user
-	dr    = slackfake.User{ID: "U024BE7LH", Name: "dr", Email: "dr@example.com"}         // the reaction_added example's user
+	dr    = slackfake.User{ID: "U024BE7LH", Name: "dr", Email: "dr@example.com"}          // the reaction_added example's user
 )
 
 func slackFixture(t *testing.T, name string) string {
@@ -368,5 +369,77 @@ func TestSlackSocketMode(t *testing.T) {
 	}
 	if n := len(fake.Calls("apps.connections.open")); n < 1 {
 		t.Fatalf("apps.connections.open called %d times", n)
+	}
+}
+
+// Paging from Slack: /inc page @someone pages them through paging; the page
+// reaches them as a Slack DM (their "slack" contact method) with buttons,
+// and Acknowledge in the DM acknowledges the page as them.
+func TestSlackPagesByDM(t *testing.T) {
+	fake := slackfake.New(t, steve, dr)
+	s := startWithSlack(t, fake, "")
+	st, _ := s.User(t, "steve", steve.Name, access.Responder, "")
+	d, _ := s.User(t, "dr", dr.Name, access.Responder, "")
+	sys := access.With(context.Background(), access.System)
+	if _, err := s.App.Notifications.AddVerified(sys, d.ID, chatslack.KindSlack, "Slack", dr.ID); err != nil {
+		t.Fatal(err)
+	}
+	ctx := access.With(context.Background(), access.Actor{UserID: st.ID, Name: st.Name, Level: access.Responder})
+	if _, err := s.App.Incidents.Declare(ctx, incident.DeclareInput{Title: "Queue backlog", TakeManager: true}); err != nil {
+		t.Fatal(err)
+	}
+	var ch *slackfake.Channel
+	waitFor(t, "the channel", func() bool { ch = fake.Channel("inc-1-queue-backlog"); return ch != nil }, fake)
+
+	_, body := slackPost(t, s, "/slack/commands", "application/x-www-form-urlencoded", slashCommand(t, fake, steve.ID, ch.ID, "page <@"+dr.ID+"|dr>"))
+	if !strings.HasPrefix(body, "in_channel: ") || !strings.Contains(body, "Paged <@"+dr.ID+">") {
+		t.Fatalf("page: %s", body)
+	}
+	var dm slackfake.Message
+	waitFor(t, "the page as a Slack DM with buttons", func() bool {
+		for _, m := range fake.Messages(dr.ID) {
+			if strings.Contains(m.Blocks, chat.ActionAckPage) {
+				dm = m
+				return true
+			}
+		}
+		return false
+	}, fake)
+	var blocks []struct {
+		Elements []struct {
+			ActionID string `json:"action_id"`
+			Value    string `json:"value"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal([]byte(dm.Blocks), &blocks); err != nil {
+		t.Fatal(err)
+	}
+	var pageID string
+	for _, b := range blocks {
+		for _, e := range b.Elements {
+			if e.ActionID == chat.ActionAckPage {
+				pageID = e.Value
+			}
+		}
+	}
+	if pageID == "" || !strings.Contains(dm.Text, "Queue backlog") {
+		t.Fatalf("DM %+v", dm)
+	}
+	slackPost(t, s, "/slack/interactions", "application/x-www-form-urlencoded", interaction(t, "block_actions.json", func(m map[string]any) {
+		m["user"] = map[string]any{"id": dr.ID, "username": "dr", "team_id": "T9TK3CUKW"}
+		m["channel"] = map[string]any{"id": "D0LFFBKLZ", "name": "directmessage"}
+		m["response_url"] = fake.ResponseURL()
+		m["actions"] = []any{map[string]any{"action_id": chat.ActionAckPage, "block_id": "page_actions", "value": pageID, "type": "button", "action_ts": "1548426417.840180"}}
+	}))
+	if r := fake.Responses(); len(r) == 0 || !strings.Contains(r[len(r)-1]["text"].(string), "Acknowledged") {
+		t.Fatalf("ack answer %+v", r)
+	}
+	id, _ := strconv.ParseInt(pageID, 10, 64)
+	p, err := s.App.Paging.Get(s.AdminContext(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != paging.Acknowledged {
+		t.Fatalf("page status %s", p.Status)
 	}
 }
