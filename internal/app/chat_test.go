@@ -443,3 +443,91 @@ func TestSlackPagesByDM(t *testing.T) {
 		t.Fatalf("page status %s", p.Status)
 	}
 }
+
+// The forms: /inc declare without a title opens the declare modal, whose
+// submission declares; /inc update opens the drafted status-page update,
+// whose submission publishes it; the message shortcut captures a message.
+func TestSlackModalsAndShortcut(t *testing.T) {
+	fake := slackfake.New(t, steve)
+	s := startWithSlack(t, fake, "")
+	s.User(t, "steve", steve.Name, access.Responder, "")
+	ctx := s.AdminContext()
+
+	_, body := slackPost(t, s, "/slack/commands", "application/x-www-form-urlencoded", slashCommand(t, fake, steve.ID, "C2147483705", "declare"))
+	opens := fake.Calls("views.open")
+	if body != "" || len(opens) != 1 || !strings.Contains(opens[0].Params["view"], `"callback_id":"firebreak_declare"`) ||
+		opens[0].Params["trigger_id"] != "13345224609.738474920.8088930838d88f008e0" {
+		t.Fatalf("declare form: %q %+v", body, opens)
+	}
+	submit := func(callback, metadata string, values map[string]any) (int, string) {
+		return slackPost(t, s, "/slack/interactions", "application/x-www-form-urlencoded", interaction(t, "view_submission.json", func(m map[string]any) {
+			m["user"] = map[string]any{"id": steve.ID, "username": "steve", "name": "steve", "team_id": "T0MJRM1A7"}
+			v := m["view"].(map[string]any)
+			v["callback_id"], v["private_metadata"] = callback, metadata
+			v["state"] = map[string]any{"values": values}
+		}))
+	}
+	input := func(block, value string) map[string]any {
+		return map[string]any{block: map[string]any{"type": "plain_text_input", "value": value}}
+	}
+	sel := func(block, value string) map[string]any {
+		return map[string]any{block: map[string]any{"type": "static_select", "selected_option": map[string]any{"value": value}}}
+	}
+	code, body := submit("firebreak_declare", "C2147483705", map[string]any{"title": input("title", ""), "severity": sel("severity", "SEV2")})
+	if code != 200 || !strings.Contains(body, `"response_action":"errors"`) || !strings.Contains(body, `"title":"is required"`) {
+		t.Fatalf("declare without a title: %d %s", code, body)
+	}
+	code, body = submit("firebreak_declare", "C2147483705", map[string]any{
+		"title": input("title", "Payments declined"), "severity": sel("severity", "SEV1"), "summary": input("summary", "Card payments fail at the PSP"),
+		"lead": map[string]any{"lead": map[string]any{"type": "checkboxes", "selected_options": []any{map[string]any{"value": "lead"}}}}})
+	if code != 200 || body != "" {
+		t.Fatalf("declare form: %d %s", code, body)
+	}
+	inc, err := s.App.Incidents.Get(ctx, 1)
+	if err != nil || inc.Title != "Payments declined" || inc.Severity != "SEV1" || inc.Summary != "Card payments fail at the PSP" || inc.Roles.IncidentManager == 0 {
+		t.Fatalf("declared %+v %v", inc, err)
+	}
+	var ch *slackfake.Channel
+	waitFor(t, "the channel", func() bool { ch = fake.Channel("inc-1-payments-declined"); return ch != nil && len(ch.Pins) == 1 }, fake)
+
+	// The IM drafts and publishes the public update from Slack.
+	_, body = slackPost(t, s, "/slack/commands", "application/x-www-form-urlencoded", slashCommand(t, fake, steve.ID, ch.ID, "update"))
+	opens = fake.Calls("views.open")
+	if body != "" || len(opens) != 2 || !strings.Contains(opens[1].Params["view"], `"callback_id":"firebreak_update"`) {
+		t.Fatalf("update form: %q %+v", body, opens)
+	}
+	var view struct {
+		PrivateMetadata string `json:"private_metadata"`
+	}
+	_ = json.Unmarshal([]byte(opens[1].Params["view"]), &view)
+	code, body = submit("firebreak_update", view.PrivateMetadata, map[string]any{
+		"status": sel("status", "investigating"), "public_title": input("public_title", "Card payments failing"),
+		"body": input("body", "We are investigating failed card payments.")})
+	if code != 200 || body != "" {
+		t.Fatalf("publish: %d %s", code, body)
+	}
+	pubs, err := s.App.StatusPages.PublicIncidentsOf(ctx, 1)
+	if err != nil || len(pubs) != 1 || pubs[0].Name != "Card payments failing" {
+		t.Fatalf("public incidents %+v %v", pubs, err)
+	}
+	waitFor(t, "the card linking the status page", func() bool {
+		return strings.Contains(fake.Messages(ch.ID)[0].Blocks, "Status page")
+	}, fake)
+
+	// The message shortcut puts a message on the timeline.
+	said := fake.Say(ch.ID, steve.ID, "PSP confirms an outage on their side")
+	slackPost(t, s, "/slack/interactions", "application/x-www-form-urlencoded", interaction(t, "message_action.json", func(m map[string]any) {
+		m["callback_id"] = "firebreak_capture"
+		m["channel"] = map[string]any{"id": ch.ID, "name": ch.Name}
+		m["user"] = map[string]any{"id": steve.ID, "name": "steve"}
+		m["response_url"] = fake.ResponseURL()
+		m["message"] = map[string]any{"type": "message", "user": steve.ID, "ts": said, "text": "PSP confirms an outage on their side"}
+	}))
+	tl, _ := s.App.Incidents.Timeline(ctx, 1)
+	if last := tl[len(tl)-1]; last.Kind != incident.EventNote || !strings.Contains(last.Note, "PSP confirms an outage") {
+		t.Fatalf("shortcut capture %+v", last)
+	}
+	if r := fake.Responses(); len(r) == 0 || !strings.Contains(r[len(r)-1]["text"].(string), "timeline") {
+		t.Fatalf("shortcut answer %+v", r)
+	}
+}
