@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/auth"
+	"github.com/firebreak-hq/firebreak/internal/chat"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 )
 
@@ -142,6 +143,14 @@ func describe(e incident.Event, users map[int64]auth.User, bySeq map[int64]incid
 	case incident.EventStakeholderUpdate:
 		v.Kind = "other"
 		v.Text = fmt.Sprintf("%s sent an update to internal stakeholders", who)
+		v.Note = e.Note
+	case chat.EventMessageEdited, chat.EventMessageDeleted:
+		v.Kind = "note"
+		verb := "edited in Slack; it now reads"
+		if e.Kind == chat.EventMessageDeleted {
+			verb = "deleted in Slack; it read"
+		}
+		v.Text = fmt.Sprintf("A message of %s captured on the timeline was %s", str(e.After, "author"), verb)
 		v.Note = e.Note
 	default:
 		v.Kind = "other"
