@@ -90,7 +90,7 @@ func (c *corpus) doc(n int64, start time.Time) site.Doc {
 		svc = append(svc, services[c.r.IntN(len(services))])
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "## Summary\n\n%s\n\n## Impact and blast radius\n\n%s\n\n## Timeline\n\n", c.paragraph(4), c.paragraph(3))
+	fmt.Fprintf(&b, "## Summary\n\n%s\n\n## Impact and blast radius\n\n%s\n\n## Timeline\n\n", c.paragraph(5), c.paragraph(3))
 	for i := 0; i < 9; i++ {
 		fmt.Fprintf(&b, "- %s %s\n", at.Add(time.Duration(i)*7*time.Minute).Format("15:04"), c.sentence(8))
 	}
@@ -99,7 +99,7 @@ func (c *corpus) doc(n int64, start time.Time) site.Doc {
 		fmt.Fprintf(&b, "%d. Why? %s\n", i, c.sentence(10))
 	}
 	fmt.Fprintf(&b, "\n## What went well\n\n%s\n\n## What went wrong\n\n%s\n\n## Where we got lucky\n\n%s\n\n## Action items\n\n",
-		c.paragraph(3), c.paragraph(4), c.paragraph(2))
+		c.paragraph(4), c.paragraph(4), c.paragraph(2))
 	for i := 0; i < 3; i++ {
 		fmt.Fprintf(&b, "- [ ] %s\n", c.sentence(7))
 	}

@@ -10,27 +10,46 @@ import (
 const headlineOptions = `StartSel=` + site.Mark + `, StopSel=` + site.EndMark + `, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`
 
 // searchPostgres ranks with ts_rank_cd over the weighted tsvector (title A,
-// body B). The inner query picks the page of results by rank through the
-// GIN index; ts_headline, which re-parses the body, runs only for that page.
+// body B), in the same three steps as SQLite: the newest RankWindow matches
+// (through the GIN index, or by walking the primary key backwards for a
+// common word: the planner picks), their count as the total, ts_rank_cd over
+// those alone, and ts_headline — which re-parses the body — for the page.
 func (r *PostmortemSite) searchPostgres(ctx context.Context, q site.Query, f site.Filter) ([]site.Hit, int, error) {
 	var w filter
 	tsq := w.arg(q.TSQuery())
 	w.add(`d.tsv @@ to_tsquery('english', ` + tsq + `)`)
 	docFilter(&w, f)
-	var total int
-	if err := r.s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM pm_docs d`+w.where()+` LIMIT `+w.arg(site.CountCap+1)+`) m`, w.args...).Scan(&total); err != nil {
-		return nil, 0, mapErr(err)
-	}
-	w.args = w.args[:len(w.args)-1]
-	query := `WITH page AS (
-			SELECT d.number, ts_rank_cd(d.tsv, to_tsquery('english', ` + tsq + `)) AS rank FROM pm_docs d` + w.where() + `
-			ORDER BY rank DESC, d.published_at DESC LIMIT ` + w.arg(f.NormalLimit()) + ` OFFSET ` + w.arg(max(f.Offset, 0)) + `)
-		SELECT ` + pmDocColumns + `, ts_headline('english', d.body, to_tsquery('english', ` + tsq + `), ` + w.arg(headlineOptions) + `), page.rank
-		FROM page JOIN pm_docs d ON d.number = page.number ORDER BY page.rank DESC, d.published_at DESC`
+	query := `WITH window_ AS (
+			SELECT d.number, d.tsv FROM pm_docs d` + w.where() + ` ORDER BY d.number DESC LIMIT ` + w.arg(site.RankWindow) + `),
+		counted AS (SELECT COUNT(*) AS total FROM window_),
+		page AS (
+			SELECT number, ts_rank_cd(tsv, to_tsquery('english', ` + tsq + `)) AS rank FROM window_
+			ORDER BY rank DESC, number DESC LIMIT ` + w.arg(f.NormalLimit()) + ` OFFSET ` + w.arg(max(f.Offset, 0)) + `)
+		SELECT ` + pmDocColumns + `, ts_headline('english', d.body, to_tsquery('english', ` + tsq + `), ` + w.arg(headlineOptions) + `), page.rank, counted.total
+		FROM page JOIN pm_docs d ON d.number = page.number CROSS JOIN counted ORDER BY page.rank DESC, d.number DESC`
 	rows, err := r.s.rdb.QueryContext(ctx, query, w.args...)
 	if err != nil {
 		return nil, 0, mapErr(err)
 	}
-	hits, err := collect(rows, scanHit)
-	return hits, total, err
+	total := 0
+	hits, err := collect(rows, func(row rowScanner) (site.Hit, error) {
+		var h site.Hit
+		d, err := scanPMDoc(row, &h.Snippet, &h.Rank, &total)
+		h.Doc = d
+		return h, err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(hits) == 0 && f.Offset > 0 {
+		// A page past the end has no row to carry the count.
+		var c filter
+		c.add(`d.tsv @@ to_tsquery('english', ` + c.arg(q.TSQuery()) + `)`)
+		docFilter(&c, f)
+		if err := r.s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM pm_docs d`+c.where()+` LIMIT `+c.arg(site.RankWindow)+`) m`,
+			c.args...).Scan(&total); err != nil {
+			return nil, 0, mapErr(err)
+		}
+	}
+	return hits, min(total, site.CountCap+1), nil
 }

@@ -15,12 +15,17 @@ func ftsPut(ctx context.Context, tx *Tx, number int64, title, body string) error
 	return mapErr(err)
 }
 
-// searchSQLite ranks with BM25, the title weighing ten times the body
-// (the table's configured rank, which FTS5 sorts on without a temporary
-// column). The page of results is chosen first; snippet(), which re-reads
-// and tokenizes a document, then runs only for that page: SQLite computes
-// every result column before sorting, so a snippet in the ranked query
-// would be made for every match.
+// searchSQLite ranks with BM25, the title weighing ten times the body (the
+// table's configured rank). Three steps keep a common word in a large
+// library cheap:
+//
+//  1. the newest RankWindow matches are found in rowid order (incident
+//     numbers grow with time), which FTS5 reads from the end of its
+//     doclists and stops early; their count is the total (capped);
+//  2. BM25 ranks only those, through a rowid range, so scoring stops at
+//     the window instead of visiting every match;
+//  3. snippet(), which re-reads and tokenizes a document, runs for the
+//     page alone (SQLite computes every result column before sorting).
 func (r *PostmortemSite) searchSQLite(ctx context.Context, q site.Query, f site.Filter) ([]site.Hit, int, error) {
 	var w filter
 	match := w.arg(q.FTS5())
@@ -30,13 +35,19 @@ func (r *PostmortemSite) searchSQLite(ctx context.Context, q site.Query, f site.
 	if len(w.conds) > 1 {
 		from += ` JOIN pm_docs d ON d.number = pm_fts.rowid`
 	}
-	from += w.where()
 	var total int
-	if err := r.s.rdb.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+` LIMIT `+w.arg(site.CountCap+1)+`)`, w.args...).Scan(&total); err != nil {
+	var oldest int64
+	err := r.s.rdb.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MIN(number), 0) FROM (SELECT pm_fts.rowid AS number`+from+w.where()+
+		` ORDER BY pm_fts.rowid DESC LIMIT `+w.arg(site.RankWindow)+`)`, w.args...).Scan(&total, &oldest)
+	if err != nil {
 		return nil, 0, mapErr(err)
 	}
 	w.args = w.args[:len(w.args)-1]
-	query := `WITH page AS (SELECT pm_fts.rowid AS number, pm_fts.rank AS rank` + from + ` ORDER BY pm_fts.rank LIMIT ` + w.arg(f.NormalLimit()) +
+	if total == 0 {
+		return []site.Hit{}, 0, nil
+	}
+	w.add(`pm_fts.rowid >= ` + w.arg(oldest))
+	query := `WITH page AS (SELECT pm_fts.rowid AS number, pm_fts.rank AS rank` + from + w.where() + ` ORDER BY pm_fts.rank LIMIT ` + w.arg(f.NormalLimit()) +
 		` OFFSET ` + w.arg(max(f.Offset, 0)) + `)
 		SELECT ` + pmDocColumns + `, snippet(pm_fts, 1, ` + w.arg(site.Mark) + `, ` + w.arg(site.EndMark) + `, '…', 24), -page.rank
 		FROM page JOIN pm_fts ON pm_fts.rowid = page.number JOIN pm_docs d ON d.number = page.number
@@ -46,7 +57,7 @@ func (r *PostmortemSite) searchSQLite(ctx context.Context, q site.Query, f site.
 		return nil, 0, mapErr(err)
 	}
 	hits, err := collect(rows, scanHit)
-	return hits, total, err
+	return hits, min(total, site.CountCap+1), err
 }
 
 func scanHit(row rowScanner) (site.Hit, error) {

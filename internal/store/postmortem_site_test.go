@@ -198,3 +198,21 @@ func TestPostmortemSiteSearchConformance(t *testing.T) {
 		})
 	})
 }
+
+func TestPostmortemSitePaging(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		idx := putSiteDocs(t, s)
+		all := search(t, idx, "database", site.Filter{})
+		var got []int64
+		for off := 0; off < 4; off++ {
+			hits, total, err := idx.Search(context.Background(), site.ParseQuery("database"), site.Filter{Limit: 1, Offset: off})
+			if err != nil || total != 3 {
+				t.Fatalf("offset %d: total %d, %v", off, total, err)
+			}
+			got = append(got, hitNumbers(hits)...)
+		}
+		if !equalInts(got, hitNumbers(all)) {
+			t.Fatalf("pages %v, want %v", got, hitNumbers(all))
+		}
+	})
+}

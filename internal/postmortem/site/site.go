@@ -87,6 +87,13 @@ type Index interface {
 // word in a large library costs more than the search itself).
 const CountCap = 1000
 
+// RankWindow is how many matches a search ranks: the newest RankWindow
+// (by incident number). Up to there the ranking is exact; beyond, a common
+// word ranks the recent postmortems that contain it — which is what a
+// reader of a chronological library wants — instead of costing a scan of
+// every match (see bench/search, B7).
+const RankWindow = 2000
+
 // Mark and EndMark delimit matched words in the snippets the index returns.
 // They are private-use characters, removed from every indexed text, so a
 // document can never forge a highlight; RenderSnippet turns them into <mark>.
