@@ -144,6 +144,34 @@ func TestGitPublishingEndToEnd(t *testing.T) {
 		if _, err := a.Incidents.ChangeStage(ctx, inc.Number, cur.Version, incident.Closed, ""); err != nil {
 			t.Fatalf("close after publishing: %v", err)
 		}
+
+		// An edit after publishing goes through a new review on its own
+		// branch; the site keeps the merged text until that merges.
+		body = doc.Body + "\n\n## Follow-up\n\nThe retry loop was replaced by a circuit breaker.\n"
+		if _, err := a.Postmortems.Edit(ctx, inc.Number, doc.Version, body, "follow-up"); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, "the second review", func() bool {
+			pub, err = a.Publishing.Git.Status(ctx, inc.Number)
+			return err == nil && pub.Revision == 2 && pub.State == gitpub.Submitted
+		})
+		if !strings.HasSuffix(pub.Branch, "-r2") {
+			t.Fatalf("revision 2 on branch %s", pub.Branch)
+		}
+		if hits, _, _ := a.Publishing.Site.Search(ctx, "breaker", site.Filter{}); len(hits) != 0 {
+			t.Fatal("the unreviewed edit is on the site")
+		}
+		branch, _ = bare.Reference(plumbing.NewBranchReferenceName(pub.Branch), true)
+		if err := bare.Storer.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName("main"), branch.Hash())); err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Publishing.Git.Poll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, "the reviewed edit on the site", func() bool {
+			hits, _, err := a.Publishing.Site.Search(ctx, "breaker", site.Filter{})
+			return err == nil && len(hits) == 1 && hits[0].Commit == pub.HeadCommit
+		})
 	}, apptest.Configure(func(c *config.Config) {
 		c.Postmortem.Review = "git"
 		c.Publishing.Git.URL = dir

@@ -174,6 +174,12 @@ func (s *Service) Edit(ctx context.Context, number, version int64, body, note st
 			return err
 		}
 		if pm.Status == Published {
+			if s.policy.Mode == ModeGit && s.publisher != nil {
+				// In git review an edit after publishing is reviewed like the
+				// first version: a new pull request; the site keeps the merged
+				// text until it merges (MarkPublished re-indexes then).
+				return tx.Enqueue(ctx, SubmitJob{Number: number, Version: pm.Version})
+			}
 			return tx.Enqueue(ctx, IndexJob{Number: number})
 		}
 		return nil
