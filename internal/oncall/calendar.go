@@ -133,6 +133,11 @@ func (s *Service) Feed(ctx context.Context, token, host, link string) ([]byte, e
 		return nil, err
 	}
 	now := s.now()
+	if c.UsedAt == nil || now.Sub(*c.UsedAt) > time.Hour {
+		// Clients poll hourly or more: one write an hour is enough to tell a
+		// feed in use from a forgotten one. A failure here must not fail the feed.
+		_ = s.store.TouchCalendarToken(ctx, c.ID, now)
+	}
 	from, to := now.Add(-FeedBack), now.Add(FeedAhead)
 	var (
 		shifts []Shift

@@ -31,6 +31,8 @@ type Store interface {
 	CalendarToken(ctx context.Context, hash []byte) (CalendarToken, error)
 	// CalendarTokens lists a user's unrevoked tokens.
 	CalendarTokens(ctx context.Context, ownerID int64) ([]CalendarToken, error)
+	// TouchCalendarToken records that a feed was fetched (best effort, outside any change).
+	TouchCalendarToken(ctx context.Context, id int64, at time.Time) error
 	// UserNames maps user ids to display names (unknown ids are left out).
 	UserNames(ctx context.Context, ids []int64) (map[int64]string, error)
 }

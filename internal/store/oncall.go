@@ -243,6 +243,12 @@ func (t oncallTx) RevokeCalendarToken(ctx context.Context, id int64, at time.Tim
 		`UPDATE oncall_calendar_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, at.UTC(), id)
 }
 
+// TouchCalendarToken records when a feed was last fetched.
+func (r OnCall) TouchCalendarToken(ctx context.Context, id int64, at time.Time) error {
+	_, err := r.s.db.ExecContext(ctx, `UPDATE oncall_calendar_tokens SET used_at = $1 WHERE id = $2`, at.UTC(), id)
+	return mapErr(err)
+}
+
 // UserNames maps user ids to display names (the handle when the name is empty).
 func (r OnCall) UserNames(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}

@@ -259,7 +259,7 @@ func TestOnCallCalendarFeed(t *testing.T) {
 		// Revoked or rotated tokens stop working; the new one works.
 		list, err := svc.CalendarTokens(annCtx)
 		must(t, err)
-		if len(list) != 2 {
+		if len(list) != 2 || list[0].UsedAt == nil || !list[0].UsedAt.Equal(clk.Now()) {
 			t.Fatalf("tokens = %+v", list)
 		}
 		wantCode(t, svc.RevokeCalendarToken(ctxFor(t, users, bob), tok.ID), apperr.CodeNotFound)

@@ -175,6 +175,7 @@ type feedRow struct {
 	ID       int64
 	What     string
 	Created  time.Time
+	Used     *time.Time
 	Schedule int64
 }
 
@@ -223,7 +224,7 @@ func (s *server) showMyShifts(w http.ResponseWriter, r *http.Request, status int
 		if f.ScheduleID != 0 {
 			what = "Schedule " + byID[f.ScheduleID].Name
 		}
-		v.Feeds = append(v.Feeds, feedRow{ID: f.ID, What: what, Created: f.CreatedAt, Schedule: f.ScheduleID})
+		v.Feeds = append(v.Feeds, feedRow{ID: f.ID, What: what, Created: f.CreatedAt, Used: f.UsedAt, Schedule: f.ScheduleID})
 	}
 	s.render(w, r, status, "oncall_my", page{Title: "My shifts", Nav: "oncall", Banner: b, Data: v})
 	return nil

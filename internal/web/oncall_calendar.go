@@ -298,6 +298,7 @@ var doneMessages = map[string]string{
 	"override": "Override added.",
 	"take":     "You took the shift.",
 	"removed":  "Override removed.",
+	"swap":     "Shifts swapped.",
 }
 
 // scheduleAction runs a form on a schedule page: on success back to the
@@ -367,6 +368,22 @@ func (s *server) takeShiftForm(r *http.Request, sc oncall.Schedule) (string, err
 	}
 	_, err = s.oncall.TakeShift(r.Context(), sc.ID, from, to)
 	return "take", err
+}
+
+// swapForm swaps two upcoming shifts; each field is "start,end" (RFC 3339).
+func (s *server) swapForm(r *http.Request, sc oncall.Schedule) (string, error) {
+	var ts [4]time.Time
+	for i, f := range []string{"first", "second"} {
+		a, b, ok := strings.Cut(r.PostForm.Get(f), ",")
+		var err1, err2 error
+		ts[2*i], err1 = time.Parse(time.RFC3339, a)
+		ts[2*i+1], err2 = time.Parse(time.RFC3339, b)
+		if !ok || err1 != nil || err2 != nil {
+			return "", apperr.Invalid(f, "choose a shift to swap")
+		}
+	}
+	_, err := s.oncall.Swap(r.Context(), oncall.SwapInput{ScheduleID: sc.ID, FirstStart: ts[0], FirstEnd: ts[1], SecondStart: ts[2], SecondEnd: ts[3]})
+	return "swap", err
 }
 
 func (s *server) deleteOverrideForm(r *http.Request, sc oncall.Schedule) (string, error) {

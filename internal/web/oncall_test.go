@@ -131,6 +131,21 @@ func TestOnCallPages(t *testing.T) {
 	}
 	mustContain(t, "taken", text(bob.get("/oncall/schedules/"+id+"?done=take").body), "You took the shift.", "take")
 
+	// Swap two upcoming shifts of Alice and Bob (the 2nd and 3rd listed).
+	opts := regexp.MustCompile(`<option value="([^"]+,[^"]+)">`).FindAllStringSubmatch(bob.get("/oncall/schedules/"+id).body, -1)
+	if len(opts) < 6 {
+		t.Fatalf("swap options: %v", opts)
+	}
+	res = bob.post("/oncall/schedules/"+id+"/swap", url.Values{"first": {opts[2][1]}, "second": {opts[3][1]}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("swap: %d %s", res.status, text(res.body))
+	}
+	mustContain(t, "swapped", text(bob.get("/oncall/schedules/"+id+"?done=swap").body), "Shifts swapped.", "swap")
+	res = bob.post("/oncall/schedules/"+id+"/swap", url.Values{"first": {opts[2][1]}, "second": {opts[2][1]}})
+	if res.status != http.StatusUnprocessableEntity {
+		t.Fatalf("self-swap: %d", res.status)
+	}
+
 	// My shifts and a calendar feed, shown once and served without a session.
 	res = bob.get("/oncall/my")
 	mustContain(t, "my shifts", text(res.body), "My shifts, next four weeks", "Checkout primary", "now")

@@ -132,6 +132,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /oncall/schedules/{id}/overrides", s.signedIn(s.scheduleAction(s.addOverrideForm)))
 	mux.Handle("POST /oncall/schedules/{id}/overrides/{oid}/delete", s.signedIn(s.scheduleAction(s.deleteOverrideForm)))
 	mux.Handle("POST /oncall/schedules/{id}/take", s.signedIn(s.scheduleAction(s.takeShiftForm)))
+	mux.Handle("POST /oncall/schedules/{id}/swap", s.signedIn(s.scheduleAction(s.swapForm)))
 
 	// People.
 	mux.Handle("GET /users", s.signedIn(s.userList))
