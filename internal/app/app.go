@@ -71,6 +71,7 @@ type Options struct {
 
 	Mailer        statuspage.Mailer // sends email instead of the smtp configuration (tests)
 	StatusRefresh time.Duration     // how often the public snapshot is rebuilt at least; default 5s
+	PageTick      time.Duration     // how often each node fires due escalation steps; default 250ms
 }
 
 // New builds a node from cfg: it opens and migrates the database and wires
@@ -174,6 +175,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		go live.ListenPostgres(runCtx, a.Config.DatabaseURL, store.LiveChannel, a.Hub, a.Log)
 	}
 	go a.detectLoop(runCtx)
+	go a.pagingLoop(runCtx, a.pageTick)
 	go a.StatusPublic.Run(runCtx, a.Hub)
 	go a.handoffLoop(runCtx)
 	go a.runChat(runCtx)

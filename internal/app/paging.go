@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/apperr"
@@ -17,7 +18,14 @@ import (
 // registerPagingJobs registers the pager's workers; they reach the paging
 // service through a, which is complete by the time jobs run.
 func (a *App) registerPagingJobs(reg *jobs.Registry) {
-	jobs.Handle(reg, func(ctx context.Context, j paging.StepJob, n int) error { return a.Paging.WorkStep(ctx, j, n) })
+	jobs.Handle(reg, func(ctx context.Context, j paging.StepJob, n int) error {
+		// The queue runs on the wall clock, the pager on the node's: a job
+		// that comes early by the node's clock waits (tests move that clock).
+		if wait := j.At.Sub(a.Now()); wait > 0 {
+			return jobs.Snooze(wait)
+		}
+		return a.Paging.WorkStep(ctx, j, n)
+	})
 	jobs.Handle(reg, func(ctx context.Context, j paging.AckedJob, n int) error { return a.Paging.WorkAcked(ctx, j, n) })
 	jobs.Handle(reg, func(ctx context.Context, j paging.ResolveSourceJob, n int) error {
 		return a.Paging.WorkResolveSource(ctx, j, n)
@@ -138,6 +146,36 @@ func triageUrgency(severity string) paging.Urgency {
 		return paging.High
 	}
 	return paging.Low
+}
+
+// pageTick is how often each node fires the escalation steps that are due
+// (Options.PageTick overrides it).
+const pageTick = 250 * time.Millisecond
+
+// pagingLoop fires due escalation steps until ctx ends: the engine's fast
+// path (see paging.Service.FireDue); the steps' jobs are the durable intent.
+func (a *App) pagingLoop(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		every = pageTick
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for {
+			n, err := a.Paging.FireDue(ctx, 200)
+			if err != nil && ctx.Err() == nil {
+				a.Log.Warn("firing due escalation steps", "error", err)
+			}
+			if n < 200 {
+				break
+			}
+		}
+	}
 }
 
 // scheduleNames names the on-call schedules for the policy editor.

@@ -236,3 +236,32 @@ func (s *Service) Delivered(ctx context.Context, pageID, userID int64, method st
 		return tx.Publish(ctx, Topic)
 	})
 }
+
+// DueStep is a step whose time has come: page PageID's step Seq.
+type DueStep struct {
+	PageID int64
+	Seq    int64
+	At     time.Time
+}
+
+// FireDue fires the steps that are due at now, at most limit of them,
+// oldest first, and reports how many it looked at. Every node runs it a few
+// times a second: it is the engine's fast path, so a step fires within a
+// fraction of a second of its deadline however the job queue polls. The
+// step's job stays the durable intent (it fires the step if no node's loop
+// did, e.g. while every node was down), and whichever comes second finds
+// the step done: the sequence number under the page's row lock and the
+// notices' idempotency keys make a step fire once.
+func (s *Service) FireDue(ctx context.Context, limit int) (int, error) {
+	due, err := s.store.DueSteps(ctx, s.now(), limit)
+	if err != nil {
+		return 0, err
+	}
+	ctx = systemCtx(ctx)
+	for _, d := range due {
+		if err := s.WorkStep(ctx, StepJob{PageID: d.PageID, Seq: d.Seq, At: d.At}, 1); err != nil {
+			s.log.Warn("firing a due step failed; its job will retry", "page", d.PageID, "error", err)
+		}
+	}
+	return len(due), nil
+}

@@ -21,6 +21,9 @@ type Store interface {
 	// ServiceIDByName finds a catalog service by its name.
 	ServiceIDByName(ctx context.Context, name string) (int64, error)
 	Windows(ctx context.Context, f WindowFilter) ([]Window, error)
+	// DueSteps lists the triggered pages whose next step is due at now,
+	// oldest deadline first.
+	DueSteps(ctx context.Context, now time.Time, limit int) ([]DueStep, error)
 	// LinkKey is the secret that signs action links, the same on every node.
 	LinkKey(ctx context.Context) ([]byte, error)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/apperr"
 	"github.com/firebreak-hq/firebreak/internal/detect"
@@ -146,7 +147,7 @@ func (t pagingTx) InsertPage(ctx context.Context, p *paging.Page) error {
 		policy_id, policy, status, next_round, next_step, next_at, seq, last_fired, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 		spNullID(p.ServiceID), p.Summary, p.Details, string(p.Urgency), string(p.Source), p.SourceID, spNullID(p.IncidentNumber),
-		spNullID(p.PolicyID), policy, string(p.Status), p.Next.Round, p.Next.Step, p.NextAt, p.Seq, last, p.CreatedAt, p.UpdatedAt).Scan(&p.ID))
+		spNullID(p.PolicyID), policy, string(p.Status), p.Next.Round, p.Next.Step, pgTime(p.NextAt), p.Seq, last, p.CreatedAt.UTC(), p.UpdatedAt.UTC()).Scan(&p.ID))
 }
 
 // PageForUpdate reads a page and holds it (the row on PostgreSQL; SQLite's
@@ -206,8 +207,8 @@ func (t pagingTx) SavePage(ctx context.Context, p *paging.Page) error {
 	policy, last := pageArgs(p)
 	_, err := t.tx.ExecContext(ctx, `UPDATE pages SET policy_id = $2, policy = $3, status = $4, next_round = $5, next_step = $6, next_at = $7,
 		seq = $8, last_fired = $9, acked_by = $10, acked_at = $11, resolved_by = $12, resolved_at = $13, updated_at = $14, incident_number = $15 WHERE id = $1`,
-		p.ID, spNullID(p.PolicyID), policy, string(p.Status), p.Next.Round, p.Next.Step, p.NextAt, p.Seq, last,
-		spNullID(p.AckedBy), p.AckedAt, spNullID(p.ResolvedBy), p.ResolvedAt, p.UpdatedAt, spNullID(p.IncidentNumber))
+		p.ID, spNullID(p.PolicyID), policy, string(p.Status), p.Next.Round, p.Next.Step, pgTime(p.NextAt), p.Seq, last,
+		spNullID(p.AckedBy), pgTime(p.AckedAt), spNullID(p.ResolvedBy), pgTime(p.ResolvedAt), p.UpdatedAt.UTC(), spNullID(p.IncidentNumber))
 	return mapErr(err)
 }
 
@@ -215,7 +216,7 @@ func (t pagingTx) SavePage(ctx context.Context, p *paging.Page) error {
 func (t pagingTx) AppendEvents(ctx context.Context, pageID int64, events []paging.Event) error {
 	for _, e := range events {
 		if _, err := t.tx.ExecContext(ctx, `INSERT INTO page_events (page_id, at, kind, actor_id, user_id, text) VALUES ($1, $2, $3, $4, $5, $6)`,
-			pageID, e.At, e.Kind, spNullID(e.ActorID), spNullID(e.UserID), e.Text); err != nil {
+			pageID, e.At.UTC(), e.Kind, spNullID(e.ActorID), spNullID(e.UserID), e.Text); err != nil {
 			return mapErr(err)
 		}
 	}
@@ -249,4 +250,33 @@ func (a *Alerts) groupDecided(ctx context.Context, tx *Tx, g detect.Group) error
 		return a.resolveGroupPages(ctx, tx, g.ID, fmt.Sprintf("the triage item was merged into %s", incident.Ref(g.IncidentNumber)))
 	}
 	return nil
+}
+
+// DueSteps lists the triggered pages whose next step is due, oldest first.
+func (r *Paging) DueSteps(ctx context.Context, now time.Time, limit int) ([]paging.DueStep, error) {
+	rows, err := r.s.rdb.QueryContext(ctx, `SELECT id, seq, next_at FROM pages WHERE status = 'triggered' AND next_at <= $1
+		ORDER BY next_at LIMIT $2`, now.UTC(), limit)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	defer rows.Close()
+	var out []paging.DueStep
+	for rows.Next() {
+		var d paging.DueStep
+		if err := rows.Scan(&d.PageID, &d.Seq, &d.At); err != nil {
+			return nil, mapErr(err)
+		}
+		out = append(out, d)
+	}
+	return out, mapErr(rows.Err())
+}
+
+// pgTime binds an optional time as a time.Time in UTC (or NULL): drivers
+// format a *time.Time differently from a time.Time, and SQLite compares
+// the stored text.
+func pgTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
 }

@@ -55,6 +55,8 @@ CREATE TABLE pages (
 );
 CREATE INDEX pages_status ON pages (status, id);
 CREATE INDEX pages_service ON pages (service_id, id);
+-- The engine's due loop: triggered pages by deadline.
+CREATE INDEX pages_due ON pages (next_at) WHERE status = 'triggered';
 -- One open page per source (an alert group, an incident's declare): raising is idempotent.
 CREATE UNIQUE INDEX pages_open_source ON pages (source, source_id)
     WHERE status IN ('triggered', 'acknowledged', 'suppressed') AND source <> 'manual';
