@@ -23,6 +23,8 @@ type PostmortemCmd struct {
 	Schedule PostmortemScheduleCmd `cmd:"" help:"Schedule (or reschedule, or --cancel) the postmortem meeting; everyone involved gets a calendar invitation."`
 	Publish  PostmortemPublishCmd  `cmd:"" help:"Publish a postmortem (it needs the configured approvals), or submit it for git review."`
 	Waive    PostmortemWaiveCmd    `cmd:"" help:"Waive the postmortem of a low-severity incident, with a reason (its Incident Manager)."`
+	Search   PostmortemSearchCmd   `cmd:"" help:"Search the published postmortems (words, \"phrases\", prefix*, -excluded) with --service, --severity, --year, --label."`
+	Git      PostmortemGitCmd      `cmd:"" help:"Where a postmortem's git review stands: branch, pull request, merge commit."`
 }
 
 // ActionCmd groups the action-item commands.

@@ -252,6 +252,9 @@ type pmMeetingView struct {
 	End    time.Time // when the timebox runs out
 }
 
+// Postmortem is the postmortem page's data, for the parts both pages share.
+func (v pmMeetingView) Postmortem() *pmView { return v.pmView }
+
 func (s *server) postmortemMeeting(w http.ResponseWriter, r *http.Request) error {
 	n, err := refParam(r)
 	if err != nil {
