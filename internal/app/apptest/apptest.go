@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,7 +29,13 @@ type Server struct {
 	AdminPassword string
 	AdminToken    string       // API token of the admin
 	Admin         access.Actor // the admin, for calling services directly
+
+	stop func()
 }
+
+// Stop shuts the node down before the test ends (e.g. the node that "dies"
+// in a two-node test); the other nodes on its database carry on.
+func (s *Server) Stop() { s.stop() }
 
 type options struct {
 	postgres    bool
@@ -108,12 +115,16 @@ func Start(t testing.TB, opts ...Option) *Server {
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("node shutdown: %v", err)
-		}
-	})
+	var once sync.Once
+	s.stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("node shutdown: %v", err)
+			}
+		})
+	}
+	t.Cleanup(s.stop)
 	if created {
 		s.AdminPassword = password
 		session, _, err := a.Auth.Login(ctx, "admin", password, "apptest", "127.0.0.1")
