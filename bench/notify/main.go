@@ -58,6 +58,7 @@ func run(dbURL string, rate, seconds, users int, poll time.Duration) error {
 		return err
 	}
 	cfg := benchkit.Config(ln.Addr().String(), filepath.Join(dir, "data"), dbURL)
+	cfg.Notifications.WebhookAllowPrivate = "true" // the receiver is on loopback
 	a, err := app.New(ctx, cfg, io.Discard, app.Options{JobPoll: poll})
 	if err != nil {
 		return err

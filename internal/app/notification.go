@@ -28,7 +28,8 @@ func (a *App) registerNotificationJobs(reg *jobs.Registry) {
 }
 
 // buildNotifications wires personal notifications: a sender per configured
-// kind (email with smtp.*, webhook/ntfy always, SMS with notifications.sms.*)
+// kind (email with smtp.*, webhook/ntfy always — to public addresses only
+// unless notifications.webhook_allow_private —, SMS with notifications.sms.*)
 // and, when paging is built, the pager both ways.
 func (a *App) buildNotifications(q *jobs.Queue, opts Options) error {
 	n := notification.NewService(a.Store.Notifications(q), a.Now, a.Log)
@@ -45,7 +46,11 @@ func (a *App) buildNotifications(q *jobs.Queue, opts Options) error {
 	if mailer != nil {
 		n.Register(notification.Email, email.NewPersonal(mailer))
 	}
-	n.Register(notification.Webhook, push.New(opts.WebhookHTTP))
+	hc := opts.WebhookHTTP
+	if hc == nil && !a.Config.Notifications.AllowPrivateWebhooks() {
+		hc = push.PublicOnlyClient()
+	}
+	n.Register(notification.Webhook, push.New(hc))
 	provider, err := a.smsProvider(opts)
 	if err != nil {
 		return err

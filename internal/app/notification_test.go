@@ -190,6 +190,7 @@ func TestNotificationsEndToEnd(t *testing.T) {
 			t.Fatalf("bob removes ann's phone: %v", err)
 		}
 	}, apptest.Configure(func(c *config.Config) {
+		c.Notifications.WebhookAllowPrivate = "true" // the webhook receiver is on loopback
 		c.SMTP = config.SMTPConfig{Host: mail.Host + ":" + strconv.Itoa(mail.Port), From: "Firebreak <pager@acme.example>", TLS: "none"}
 		c.Notifications.SMS = config.SMSConfig{Provider: "twilio", Twilio: config.TwilioConfig{AccountSID: twilio.AccountSID, AuthToken: twilio.AuthToken, From: "+14155550199", BaseURL: twilio.URL}}
 	}))

@@ -6,7 +6,14 @@ import "strings"
 // codes, handoff notices) reach people beyond email (smtp.*) and webhooks.
 type NotifyConfig struct {
 	SMS SMSConfig `koanf:"sms"`
+	// WebhookAllowPrivate lets webhook contact methods reach loopback,
+	// private and link-local addresses ("true"); by default they may not,
+	// since anyone who can sign in may add one.
+	WebhookAllowPrivate string `koanf:"webhook_allow_private"`
 }
+
+// AllowPrivateWebhooks reports whether webhook contact methods may reach internal addresses.
+func (c NotifyConfig) AllowPrivateWebhooks() bool { return c.WebhookAllowPrivate == "true" }
 
 // SMSConfig chooses the SMS provider. Secrets (auth_token, the gateway's
 // authorization) belong in environment variables or a file only the server reads.
@@ -36,6 +43,11 @@ type SMSGatewayConfig struct {
 
 // validate checks the notification keys, never repeating a secret.
 func (c NotifyConfig) validate(bad func(key, format string, args ...any)) {
+	switch c.WebhookAllowPrivate {
+	case "", "true", "false":
+	default:
+		bad("notifications.webhook_allow_private", "%q must be true or false", c.WebhookAllowPrivate)
+	}
 	s := c.SMS
 	switch s.Provider {
 	case "":

@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -110,6 +111,9 @@ func (s *Sender) Send(ctx context.Context, to notification.Target, m notificatio
 		req.Header.Set("X-Click", headerSafe(p.Click))
 	}
 	resp, err := s.client.Do(req)
+	if errors.Is(err, ErrInternalAddress) {
+		return notification.Permanent(fmt.Errorf("push to %s: %w", notification.MaskAddress(notification.Webhook, to.Address), ErrInternalAddress))
+	}
 	if err != nil {
 		return fmt.Errorf("push to %s: %w", notification.MaskAddress(notification.Webhook, to.Address), err)
 	}

@@ -2,9 +2,11 @@ package push_test
 
 import (
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -101,5 +103,25 @@ func TestPushConformance(t *testing.T) {
 	p := f.raw[0]
 	if p.Key != notificationtest.Message.Key || p.Urgency != "high" || p.PageID != 7 || len(p.Actions) != 2 || p.Click != notificationtest.Message.Actions[0].URL {
 		t.Fatalf("payload %+v", p)
+	}
+}
+
+func TestPublicOnlyClientRefusesTheInside(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { t.Error("an internal address was reached") }))
+	defer srv.Close()
+	s := push.New(push.PublicOnlyClient())
+	for _, u := range []string{srv.URL + "/topic", "http://localhost:" + srv.URL[strings.LastIndex(srv.URL, ":")+1:] + "/x", "http://169.254.169.254/latest/meta-data/"} {
+		err := s.Send(t.Context(), notification.Target{Kind: notification.Webhook, Address: u}, notificationtest.Message)
+		if !notification.IsPermanent(err) || !errors.Is(err, push.ErrInternalAddress) {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+	for _, a := range []string{"10.1.2.3", "192.168.0.1", "::1", "fe80::1", "100.64.0.1", "::ffff:127.0.0.1"} {
+		if !push.Internal(netip.MustParseAddr(a)) {
+			t.Errorf("%s counted as public", a)
+		}
+	}
+	if push.Internal(netip.MustParseAddr("159.69.1.1")) {
+		t.Error("a public address counted as internal")
 	}
 }
