@@ -288,9 +288,10 @@ func TestSlackRateLimitIsHonoured(t *testing.T) {
 		t.Fatal(err)
 	}
 	var posts []slackfake.Call
-	waitFor(t, "the card posted after the rate limit", func() bool {
+	waitFor(t, "the card posted and pinned after the rate limit", func() bool {
 		posts = fake.Calls("chat.postMessage")
-		return len(posts) == 2
+		ch := fake.Channel("inc-1-search-is-slow")
+		return len(posts) == 2 && ch != nil && len(ch.Pins) == 1
 	}, fake)
 	if posts[0].Status != http.StatusTooManyRequests || posts[1].Status != http.StatusOK {
 		t.Fatalf("statuses %d, %d", posts[0].Status, posts[1].Status)
