@@ -35,7 +35,7 @@ func (a *App) routes() http.Handler {
 	a.mountChat(mux)        // Slack's signed endpoints in HTTP mode: /slack/…
 	a.mountPublishing(mux)  // the forge's and trackers' signed webhooks: /hooks/…
 	mux.Handle("GET "+oncall.FeedPath+"{token}", a.calendarFeed())
-	ui := web.New(web.Deps{Postmortems: a.Postmortems, Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, OnCall: a.OnCall, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL, Now: a.Now, Paging: a.Paging, ScheduleNames: a.scheduleNames, Site: a.Publishing.Site, Notify: a.Notifications, Chat: a.Chat.Service})
+	ui := web.New(web.Deps{Postmortems: a.Postmortems, Incidents: a.Incidents, Auth: a.Auth, Catalog: a.Catalog, Triage: a.Detect.Triage, Status: a.StatusPages, OnCall: a.OnCall, Hub: a.Hub, Log: a.Log, BaseURL: a.Config.BaseURL, Now: a.Now, Paging: a.Paging, ScheduleNames: a.scheduleNames, Site: a.Publishing.Site, GitReview: a.Publishing.Git, Tracker: a.Publishing.Tracker, Notify: a.Notifications, Chat: a.Chat.Service})
 	mux.Handle("/", http.NewCrossOriginProtection().Handler(ui))
 
 	var h http.Handler = a.statusHosts(mux)

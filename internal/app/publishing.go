@@ -215,7 +215,7 @@ func (a *App) buildTrackers(cfg config.PublishingConfig) (*tracker.Service, erro
 			return t.Name, err
 		},
 		ItemURL: func(it postmortem.ActionItem) string {
-			return fmt.Sprintf("%s/incidents/INC-%d/postmortem#item-%d", strings.TrimRight(a.Config.BaseURL, "/"), it.Number, it.ID)
+			return fmt.Sprintf("%s/postmortems/INC-%d/publishing", strings.TrimRight(a.Config.BaseURL, "/"), it.Number)
 		},
 		Now: a.Now, Log: a.Log,
 	})

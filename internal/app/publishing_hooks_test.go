@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -107,6 +109,34 @@ func TestForgeReviewAndWebhook(t *testing.T) {
 	if code := post(hmacHex(body, "hook-secret")); code != http.StatusNoContent {
 		t.Fatalf("redelivered webhook: %d", code)
 	}
+	page := webPage(t, s, "/postmortems/"+inc.Ref()+"/publishing")
+	for _, want := range []string{"merged", "revision 1", pub.Branch, "https://github.com/acme/postmortems/pull/1347", "e5bd3914e2e596debea16f433f57875b5b90bcd6", "No action items yet."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the review page lacks %q:\n%s", want, page)
+		}
+	}
+}
+
+// webPage signs in as the admin through the login form and reads a page.
+func webPage(t *testing.T, s *apptest.Server, path string) string {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	resp, err := c.PostForm(s.URL+"/login", url.Values{"login": {"admin"}, "password": {s.AdminPassword}, "next": {"/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	resp, err = c.Get(s.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d\n%s", path, resp.StatusCode, b)
+	}
+	return string(b)
 }
 
 // TestSiteAPI: the site's search answers ranked hits with escaped snippets

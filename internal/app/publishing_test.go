@@ -73,7 +73,9 @@ func TestGitPublishingEndToEnd(t *testing.T) {
 	apptest.EachStore(t, func(t *testing.T, s *apptest.Server) {
 		// Each node gets its own bare repository state: reset main to the README.
 		start, _ := bare.Reference(plumbing.NewBranchReferenceName("main"), true)
-		t.Cleanup(func() { bare.Storer.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName("main"), start.Hash())) })
+		t.Cleanup(func() {
+			bare.Storer.SetReference(plumbing.NewHashReference(plumbing.NewBranchReferenceName("main"), start.Hash()))
+		})
 		ctx := s.AdminContext()
 		a := s.App
 		inc, err := a.Incidents.Declare(ctx, incident.DeclareInput{Title: "Checkout failing in Zürich", Severity: "SEV2"})
@@ -177,7 +179,6 @@ func TestGitPublishingEndToEnd(t *testing.T) {
 		c.Publishing.Git.URL = dir
 	}))
 }
-
 
 // putSample indexes two published postmortems directly.
 func putSample(t *testing.T, s *apptest.Server) {

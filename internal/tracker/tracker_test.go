@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/postmortem"
 	"github.com/firebreak-hq/firebreak/internal/store"
 	"github.com/firebreak-hq/firebreak/internal/testkit/pgtest"
@@ -68,7 +69,7 @@ func item(id int64, team int64) postmortem.ActionItem {
 // trackers' webhooks and polling bring "done" back to the item.
 func TestSyncPerTeamAndStatusBack(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := access.With(context.Background(), access.System)
 		fj, fg := newFakeJira(t), newFakeGitHub(t)
 		jc := &jira.Client{BaseURL: fj.srv.URL, Email: "bot@acme.example", Token: "jira-token", Project: "PM", HTTP: fj.srv.Client()}
 		gc := &github.Client{BaseURL: fg.srv.URL, Token: "gh-token", Repo: "acme/platform", HTTP: fg.srv.Client()}

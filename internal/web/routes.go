@@ -69,6 +69,7 @@ func (s *server) routes() http.Handler {
 	// The postmortems library: published postmortems, search, permalinks.
 	mux.Handle("GET /library", s.signedIn(s.libraryPage))
 	mux.Handle("GET /library/{ref}", s.signedIn(s.libraryDoc))
+	mux.Handle("GET /postmortems/{ref}/publishing", s.signedIn(s.publishingPage))
 
 	// Paging: pages, escalation policies, a service's paging and maintenance;
 	// /p/{token} are the signed one-time links of notices (no sign-in).

@@ -26,8 +26,10 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/oncall"
 	"github.com/firebreak-hq/firebreak/internal/paging"
 	"github.com/firebreak-hq/firebreak/internal/postmortem"
+	"github.com/firebreak-hq/firebreak/internal/postmortem/gitpub"
 	"github.com/firebreak-hq/firebreak/internal/postmortem/site"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
+	"github.com/firebreak-hq/firebreak/internal/tracker"
 )
 
 // Deps is what the web interface needs from the rest of Firebreak.
@@ -57,6 +59,9 @@ type Deps struct {
 	Postmortems *postmortem.Service
 	// Site is the postmortems library (nil: not built).
 	Site *site.Service
+	// GitReview and Tracker show a postmortem's git review and its items' issues (nil: not configured).
+	GitReview *gitpub.Service
+	Tracker   *tracker.Service
 }
 
 // server holds the dependencies and the parsed templates.
@@ -80,6 +85,8 @@ type server struct {
 	// publicURL is the configured base URL, for the addresses senders use.
 	publicURL string
 	site      *site.Service
+	gitReview *gitpub.Service
+	tracker   *tracker.Service
 
 	paging        *paging.Service // the pager (pages.go, policies.go)
 	scheduleNames func(ctx context.Context) (map[int64]string, error)
@@ -111,6 +118,8 @@ func New(d Deps) http.Handler {
 		pages:     mustParsePages(st, d.Incidents.Scale(), d.Now),
 		cookie:    cookieFor(d.BaseURL),
 		site:      d.Site,
+		gitReview: d.GitReview,
+		tracker:   d.Tracker,
 
 		paging:        d.Paging,
 		scheduleNames: d.ScheduleNames,

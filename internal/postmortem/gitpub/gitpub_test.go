@@ -14,9 +14,10 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/firebreak-hq/firebreak/internal/access"
+	"github.com/firebreak-hq/firebreak/internal/forge"
 	"github.com/firebreak-hq/firebreak/internal/postmortem"
 	"github.com/firebreak-hq/firebreak/internal/postmortem/gitpub"
-	"github.com/firebreak-hq/firebreak/internal/forge"
 	"github.com/firebreak-hq/firebreak/internal/store"
 	"github.com/firebreak-hq/firebreak/internal/testkit/pgtest"
 )
@@ -152,7 +153,7 @@ func only[T any](t *testing.T, jobs []any) T {
 // branch, and a merge commit on main publishes it again.
 func TestPublishThroughBareRepository(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := access.With(context.Background(), access.System)
 		url, bare := bareRemote(t)
 		q := &captured{}
 		now := time.Date(2025, 10, 2, 8, 0, 0, 0, time.UTC)
@@ -271,7 +272,7 @@ func TestPublishThroughBareRepository(t *testing.T) {
 // and other branches do nothing.
 func TestWebhookMergePublishes(t *testing.T) {
 	eachStore(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
+		ctx := access.With(context.Background(), access.System)
 		url, _ := bareRemote(t)
 		q := &captured{}
 		repo := &gitpub.Repo{URL: url, CacheDir: t.TempDir()}

@@ -131,8 +131,11 @@ func (s *Service) Submit(ctx context.Context, doc *postmortem.Doc) error {
 	})
 }
 
-// Status reads the review state of a postmortem.
+// Status reads the review state of a postmortem; every signed-in user may.
 func (s *Service) Status(ctx context.Context, number int64) (Publication, error) {
+	if _, ok := access.From(ctx); !ok {
+		return Publication{}, apperr.Unauthenticated("sign in to see the git review")
+	}
 	return s.store.Publication(ctx, number)
 }
 
