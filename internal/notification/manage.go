@@ -199,7 +199,7 @@ func (s *Service) SendCode(ctx context.Context, j VerifyJob, attempt int) error 
 		return nil // the kind is no longer configured: nothing can be sent
 	}
 	msg := Rendered{Key: fmt.Sprintf("verify/%d/%d/%d", c.ID, j.Nonce, attempt), Urgency: High,
-		Subject: "Your Firebreak verification code: " + code,
+		Subject: "Verification code: " + code,
 		Body:    fmt.Sprintf("Your Firebreak verification code is %s. Enter it where you added this contact method (%s). It expires in %d minutes.\nIf you did not ask for it, ignore this message.", code, c.Name, int(CodeLifetime/time.Minute))}
 	err = snd.Send(ctx, Target{ContactID: c.ID, UserID: c.UserID, Kind: c.Kind, Address: c.Address}, msg)
 	if err != nil && IsPermanent(err) {
