@@ -238,8 +238,11 @@ func (s *Service) clientOfLink(l Link) Client {
 	return nil
 }
 
-// Link reads an item's issue link.
+// Link reads an item's issue link; every signed-in user may.
 func (s *Service) Link(ctx context.Context, itemID int64) (Link, error) {
+	if _, ok := access.From(ctx); !ok {
+		return Link{}, apperr.Unauthenticated("sign in to see action items' issues")
+	}
 	return s.store.Link(ctx, itemID)
 }
 
