@@ -191,7 +191,9 @@ func TestPostmortemProcessThroughTheNode(t *testing.T) {
 		if code := pmAPI(t, "PUT", base+"/meeting", annTok, map[string]any{"start": start, "minutes": 60, "location": "Room 4"}, nil, &m); code != 200 {
 			t.Fatalf("schedule: %d", code)
 		}
-		invites := func(to string) []smtptest.Message { return mailsTo(mailServer.Messages()[before:], to, "Postmortem: "+ref) }
+		invites := func(to string) []smtptest.Message {
+			return mailsTo(mailServer.Messages()[before:], to, "Postmortem: "+ref)
+		}
 		pmWait(t, "the invitations", func() bool { return len(invites(ann.Email)) == 1 && len(invites(bob.Email)) == 1 })
 		method, cal := calendarOf(t, invites(bob.Email)[0])
 		ev := cal.Events()[0]

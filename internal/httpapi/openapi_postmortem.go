@@ -60,7 +60,7 @@ var postmortemOperations = map[string]op{
 	"POST /api/v1/postmortems/{ref}/waive": {tag: "postmortems", summary: "Waive the postmortem of a low-severity incident, with a reason (the Incident Manager)",
 		desc: "Only severities in postmortem.waivable_severities; the two most severe levels never.", body: pmWaiveBody{}, status: 200, resp: postmortemView{}, errors: []int{409}},
 	"GET /api/v1/postmortem-templates":               {tag: "postmortems", summary: "The postmortem templates (the built-in default when none is stored)", status: 200, resp: pmTemplateList{}},
-	"POST /api/v1/postmortem-templates":              {tag: "postmortems", summary: "Add a template (admins)", desc: "{{ref}}, {{title}}, {{basic_info}} and {{timeline}} are filled when a postmortem is drafted.", body: pmTemplateBody{}, status: 201, resp: postmortem.Template{}, errors: []int{409}},
+	"POST /api/v1/postmortem-templates":              {tag: "postmortems", summary: "Add a template (admins)", desc: "{{ref}}, {{title}}, {{basic_info}}, {{timeline}} and {{action_items}} are filled when a postmortem is drafted.", body: pmTemplateBody{}, status: 201, resp: postmortem.Template{}, errors: []int{409}},
 	"PUT /api/v1/postmortem-templates/{template}":    {tag: "postmortems", summary: "Replace a template (admins)", body: pmTemplateBody{}, status: 200, resp: postmortem.Template{}, errors: []int{409}},
 	"DELETE /api/v1/postmortem-templates/{template}": {tag: "postmortems", summary: "Delete a template (admins)", status: 204},
 	"GET /api/v1/postmortem-slos": {tag: "postmortems", summary: "The process SLOs",

@@ -119,6 +119,9 @@ func (s *Service) Sync(ctx context.Context, number int64) error {
 		return err
 	}
 	now := s.now().UTC()
+	if err := s.RefreshItems(ctx, number); err != nil {
+		return err
+	}
 	return s.store.InTx(ctx, func(tx Tx) error {
 		pm, err := tx.GetForUpdate(ctx, number)
 		if err != nil {
@@ -131,6 +134,40 @@ func (s *Service) Sync(ctx context.Context, number int64) error {
 		}
 		pm.Severity, pm.ResolvedAt = inc.Severity, inc.Times.Resolved
 		return s.save(ctx, tx, access.System, pm, body, "basic information synced from the incident", now)
+	})
+}
+
+// RefreshItems rewrites the document's action-items block from the items,
+// as a version by Firebreak, when it changed: before publishing, so the
+// published text lists them. A published or waived postmortem is left alone.
+func (s *Service) RefreshItems(ctx context.Context, number int64) error {
+	sys := access.With(ctx, access.System)
+	items, err := s.store.Items(sys, ItemFilter{Number: number, Limit: 500})
+	if err != nil {
+		return err
+	}
+	owners := map[int64]string{}
+	for _, it := range items {
+		if it.OwnerID != 0 && owners[it.OwnerID] == "" {
+			if p, err := s.people.Person(sys, it.OwnerID); err == nil {
+				owners[it.OwnerID] = p.Name
+			}
+		}
+	}
+	now := s.now().UTC()
+	return s.store.InTx(ctx, func(tx Tx) error {
+		pm, err := tx.GetForUpdate(ctx, number)
+		if err != nil {
+			return err
+		}
+		if pm.Status == Published || pm.Status == Waived {
+			return nil
+		}
+		body := SyncItems(pm.Body, items, owners)
+		if body == pm.Body {
+			return nil
+		}
+		return s.save(ctx, tx, access.System, pm, body, "action items listed", now)
 	})
 }
 

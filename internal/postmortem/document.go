@@ -11,8 +11,9 @@ import (
 )
 
 // DefaultTemplate follows common blameless practice. {{title}}, {{ref}},
-// {{basic_info}} and {{timeline}} are filled when the postmortem is drafted;
-// the last two become blocks Firebreak keeps in sync with the incident.
+// {{basic_info}}, {{timeline}} and {{action_items}} are filled when the
+// postmortem is drafted; the last three become blocks Firebreak keeps in
+// sync with the incident and its action items.
 const DefaultTemplate = `# {{ref}}: {{title}}
 
 {{basic_info}}
@@ -41,7 +42,7 @@ _Systems and conditions, not people: why did it happen, and why was that possibl
 
 ## Action items
 
-_Captured in the meeting; listed by Firebreak with their owners and due dates._
+{{action_items}}
 `
 
 // Markers around the blocks Firebreak keeps in sync. Everything between a
@@ -51,6 +52,8 @@ const (
 	basicEnd      = "<!-- /firebreak:basic-info -->"
 	timelineStart = "<!-- firebreak:timeline -->"
 	timelineEnd   = "<!-- /firebreak:timeline -->"
+	itemsStart    = "<!-- firebreak:action-items -->"
+	itemsEnd      = "<!-- /firebreak:action-items -->"
 )
 
 // FromTemplate fills a template for an incident: the title, the id and the two
@@ -63,6 +66,7 @@ func FromTemplate(template string, f Facts, events []incident.Event, now time.Ti
 		"{{title}}", f.Title, "{{ref}}", f.Ref,
 		"{{basic_info}}", basicStart+"\n"+BasicInfo(f, now)+basicEnd,
 		"{{timeline}}", timelineStart+"\n"+Timeline(events)+timelineEnd,
+		"{{action_items}}", itemsStart+"\n"+ItemsBlock(nil, nil)+itemsEnd,
 	)
 	return r.Replace(template)
 }
@@ -86,6 +90,41 @@ func replaceBlock(body, start, end, content string) string {
 	return body[:i+len(start)] + "\n" + content + body[i+j:]
 }
 
+// SyncItems rewrites the action-items block of body from the items.
+func SyncItems(body string, items []ActionItem, owners map[int64]string) string {
+	return replaceBlock(body, itemsStart, itemsEnd, ItemsBlock(items, owners))
+}
+
+// ItemsBlock renders the action items as a Markdown table (owners by user id).
+func ItemsBlock(items []ActionItem, owners map[int64]string) string {
+	if len(items) == 0 {
+		return "_None yet: they are captured in the meeting._\n"
+	}
+	var b strings.Builder
+	b.WriteString("| Action item | Owner | Due | Priority | Status |\n|---|---|---|---|---|\n")
+	for _, it := range items {
+		prio := "normal"
+		switch {
+		case it.Priority():
+			prio = "important, urgent"
+		case it.Important:
+			prio = "important"
+		case it.Urgent:
+			prio = "urgent"
+		}
+		due := it.Due.UTC().Format("2006-01-02")
+		if it.ProductOwner != "" {
+			due += " (agreed with " + it.ProductOwner + ")"
+		}
+		owner := owners[it.OwnerID]
+		if owner == "" {
+			owner = "—"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", escapeCell(it.Title), escapeCell(owner), escapeCell(due), prio, strings.ReplaceAll(string(it.Status), "_", " "))
+	}
+	return b.String()
+}
+
 // BasicInfo renders the basic-information block as a Markdown table.
 func BasicInfo(f Facts, now time.Time) string {
 	var b strings.Builder
@@ -95,7 +134,7 @@ func BasicInfo(f Facts, now time.Time) string {
 		}
 		fmt.Fprintf(&b, "| %s | %s |\n", k, escapeCell(v))
 	}
-	b.WriteString("| | |\n|---|---|\n")
+	b.WriteString("| Basic information | |\n|---|---|\n")
 	row("Incident", f.Ref)
 	row("Date", f.Date.UTC().Format("2006-01-02 15:04 UTC"))
 	im := ""

@@ -38,6 +38,9 @@ func (s *Service) Publish(ctx context.Context, number int64) (*Postmortem, error
 		if s.publisher == nil {
 			return nil, apperr.Conflict("git review is configured but no git publisher is set up on this node")
 		}
+		if err := s.RefreshItems(ctx, number); err != nil {
+			return nil, err
+		}
 		now := s.now().UTC()
 		err := s.store.InTx(ctx, func(tx Tx) error {
 			pm, err := tx.GetForUpdate(ctx, number)
@@ -67,6 +70,9 @@ func (s *Service) Publish(ctx context.Context, number int64) (*Postmortem, error
 	}
 	if got := approvals(rs); got < s.policy.Approvals {
 		return nil, apperr.Conflict("publishing needs %d approval(s) from requested reviewers; it has %d", s.policy.Approvals, got)
+	}
+	if err := s.RefreshItems(ctx, number); err != nil {
+		return nil, err
 	}
 	if err := s.MarkPublished(ctx, number, Publication{Mode: ModeBuiltin}); err != nil {
 		return nil, err

@@ -246,6 +246,9 @@ func TestPostmortemLifecycleIsStored(t *testing.T) {
 		if pm.Status != postmortem.Published || pm.Publication == nil || pm.Publication.Mode != "builtin" {
 			t.Fatalf("published %+v", pm)
 		}
+		if !strings.Contains(pm.Body, "| Stage gateway config changes | Bob Stone |") || !strings.Contains(pm.Body, "(agreed with Petra Product)") {
+			t.Errorf("the published text does not list the action items:\n%s", pm.Body)
+		}
 		if len(hasJob[postmortem.IndexJob](q)) != 1 {
 			t.Error("no index job on publish")
 		}
