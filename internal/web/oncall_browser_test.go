@@ -61,6 +61,13 @@ func TestBrowserOnCallStory(t *testing.T) {
 	waitFor("the calendar has a layer track, an overrides track and the final one",
 		`document.querySelectorAll('.track-layer').length === 1 && document.querySelectorAll('.track-overrides').length === 1 && document.querySelectorAll('.track-final .bar').length > 0`)
 
+	// Reload without the "saved" banner, so the next banner is the override's.
+	path, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	step("reload the schedule", chromedp.Navigate(e.URL+path), chromedp.WaitVisible(chromedp.CSS(`.cal-nav`)))
+
 	// An override for Bob from now: the form's defaults start in the next hour, so set them.
 	berlin, _ := time.LoadLocation("Europe/Berlin")
 	now := time.Now().In(berlin)
