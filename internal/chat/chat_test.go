@@ -115,3 +115,23 @@ func TestCardFollowsTheIncident(t *testing.T) {
 		t.Errorf("resolved card: %+v %+v", c.Actions, c.Links)
 	}
 }
+
+// FuzzParseCommand: any text typed after /inc parses or is refused with a
+// message, never a panic, and a parsed command names a known verb.
+func FuzzParseCommand(f *testing.F) {
+	for _, s := range []string{"", "declare Checkout down", "role de <@U024BE7LH|ana>", "sev SEV1 INC-42", "page <@U1> payments", "note INC-7 x", "stage dismissed test", "INC-"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		c, err := ParseCommand(text)
+		if err != nil {
+			return
+		}
+		if !slices.Contains(Verbs, c.Verb) && c.Verb != "declare" && c.Verb != "note" {
+			t.Fatalf("%q parsed to unknown verb %q", text, c.Verb)
+		}
+		if c.Verb == "role" && len(c.Args) == 1 {
+			_, _ = ParseRole(c.Args[0])
+		}
+	})
+}
