@@ -65,8 +65,12 @@ func TestBrowserMyNotifications(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("contacts")))
 	pageHas("no method yet", "A high-urgency notification reaches you nowhere")
 
+	step("a number without its country code", chromedp.SetValue(chromedp.CSS(`select[name="kind"]`), "sms"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="address"]`), "0170 1234567"),
+		chromedp.Click(chromedp.CSS(`form.add-contact button[type="submit"]`)))
+	pageHas("refused in words", "has no country code: start it with +")
 	step("add the phone", chromedp.SetValue(chromedp.CSS(`select[name="kind"]`), "sms"),
-		chromedp.SendKeys(chromedp.CSS(`input[name="address"]`), "+1 (415) 555-0100"),
+		chromedp.SetValue(chromedp.CSS(`input[name="address"]`), "+1 (415) 555-0100"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="name"]`), "Phone"),
 		chromedp.Click(chromedp.CSS(`form.add-contact button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.banner-ok`)))

@@ -19,7 +19,7 @@ import (
 type notificationsView struct {
 	Contacts []notification.Contact
 	Verified []notification.Contact // for the rule form
-	Kinds    []notification.Kind
+	Kinds    []kindOption
 	Sections []urgencySection // high, then low
 	Digest   int              // minutes; 0 off
 	History  []historyRow
@@ -36,6 +36,20 @@ type urgencySection struct {
 	Rules   []ruleRow
 	Plan    []planRow
 	Default bool // the plan is the default: no rules for this urgency
+}
+
+// kindOption is a kind of contact method as the add form offers it.
+type kindOption struct {
+	Value notification.Kind
+	Label string
+}
+
+// kindLabels say what each kind is to someone choosing one.
+var kindLabels = map[notification.Kind]string{
+	notification.Email:   "Email",
+	notification.Webhook: "Push (ntfy topic URL) or webhook",
+	notification.SMS:     "SMS",
+	"slack":              "Slack direct message",
 }
 
 type ruleRow struct {
@@ -137,7 +151,13 @@ func (s *server) showNotifications(w http.ResponseWriter, r *http.Request, statu
 		}
 		v.History = append(v.History, historyRow{Delivery: d, Shown: notification.MaskAddress(d.Kind, d.Address), When: when})
 	}
-	v.Kinds = s.notify.Kinds()
+	for _, k := range s.notify.Kinds() {
+		label := kindLabels[k]
+		if label == "" {
+			label = string(k)
+		}
+		v.Kinds = append(v.Kinds, kindOption{Value: k, Label: label})
+	}
 	s.render(w, r, status, "notifications", page{Title: "My notifications", Nav: "settings", Banner: b, Data: v})
 	return nil
 }
