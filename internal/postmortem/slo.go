@@ -60,16 +60,18 @@ func ComputeSLOs(p Policy, f ProcessFacts, now time.Time) SLOs {
 		}
 	}
 	meetings := map[int64]Meeting{}
-	met, of := 0, 0
 	for _, m := range f.Meetings {
 		meetings[m.Number] = m
-		pm := byNumber[m.Number]
-		if m.Cancelled || pm == nil || pm.ResolvedAt == nil {
-			continue
+	}
+	met, of := 0, 0
+	for _, pm := range f.Postmortems {
+		if pm.ResolvedAt == nil || pm.Status == Waived {
+			continue // a waived postmortem needs no meeting
 		}
 		deadline := p.MeetingDeadline(*pm.ResolvedAt)
+		m, ok := meetings[pm.Number]
 		switch {
-		case m.StartedAt != nil:
+		case ok && !m.Cancelled && m.StartedAt != nil:
 			of++
 			if !m.StartedAt.After(deadline) {
 				met++

@@ -176,7 +176,8 @@ func (w *Workers) FormReminder(ctx context.Context, j FormReminderJob, _ int) er
 			if f == nil {
 				f = &Form{Number: j.Number, UserID: id, Whys: []string{}, CreatedAt: now, UpdatedAt: now}
 			}
-			if f.Submitted() || (f.RemindedAt != nil && !f.RemindedAt.Before(j.Due)) {
+			// Reminded since the meeting was last (re)scheduled: this job, or a retry of it, ran already.
+			if f.Submitted() || (f.RemindedAt != nil && !f.RemindedAt.Before(m.UpdatedAt)) {
 				f = nil
 				return nil
 			}

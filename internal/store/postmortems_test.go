@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"sync"
 	"strings"
 	"testing"
 	"time"
@@ -309,6 +310,128 @@ func TestPostmortemLifecycleIsStored(t *testing.T) {
 		must(t, err)
 		if len(list) != 2 || list[0].Number != small.Number {
 			t.Errorf("list %+v", list)
+		}
+	})
+}
+
+// pmMail records what the postmortem workers send.
+type pmMail struct {
+	mu   sync.Mutex
+	sent []string // "to|subject|method"
+}
+
+func (m *pmMail) Send(_ context.Context, to, subject, _ string, _ map[string]string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, to+"|"+subject+"|")
+	return nil
+}
+
+func (m *pmMail) SendCalendar(_ context.Context, to, subject, _ string, _ []byte, method string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, to+"|"+subject+"|"+method)
+	return nil
+}
+
+func (m *pmMail) take() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := m.sent
+	m.sent = nil
+	return out
+}
+
+// TestPostmortemRemindersAreSentOnce runs the reminder and invitation jobs
+// the way River would (again, late, or after things moved on): each mail
+// goes once, to the right person, and not at all when no longer due.
+func TestPostmortemRemindersAreSentOnce(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		users, clk, actx, _ := newAuth(t, s)
+		mk := func(handle, name string) (auth.User, context.Context) {
+			u, err := users.CreateUser(actx, auth.UserInput{Handle: handle, Name: name, Email: handle + "@example.com", Level: "responder"})
+			must(t, err)
+			return u, ctxFor(t, users, u)
+		}
+		_, annCtx := mk("ann", "Ann Lee")
+		bob, bobCtx := mk("bob", "Bob Stone")
+		q := &recordingQueue{}
+		people := pmPeople{users}
+		incs := incident.NewService(s.Incidents(q), pmIncidentPeople{people}, allServices{}, incident.DefaultScale, clk.Now, nil)
+		pms := postmortem.NewService(s.Postmortems(q), incs, people, postmortem.Policy{}, clk.Now)
+		mail := &pmMail{}
+		w := postmortem.NewWorkers(pms, mail, "https://fb.example", "fb@example.com", nil)
+		ctx := context.Background()
+
+		inc, err := incs.Declare(annCtx, incident.DeclareInput{Title: "Search is slow", Severity: "SEV3", TakeManager: true})
+		must(t, err)
+		_, err = incs.AddNote(bobCtx, inc.Number, "Reindexed", false)
+		must(t, err)
+		for _, st := range []incident.Stage{incident.Resolved, incident.Improve} {
+			_, err = incs.ChangeStage(annCtx, inc.Number, 0, st, "")
+			must(t, err)
+		}
+		must(t, pms.Create(ctx, inc.Number))
+		for _, j := range hasJob[postmortem.FormInviteJob](q) {
+			must(t, w.FormInvite(ctx, j, 1))
+		}
+		if got := mail.take(); len(got) != 2 || !strings.Contains(got[0]+got[1], "bob@example.com|5-Why preparation: INC-1") {
+			t.Errorf("form invitations %q", got)
+		}
+
+		// Invitations: an outdated sequence sends nothing.
+		m, err := pms.Schedule(annCtx, inc.Number, postmortem.MeetingInput{Start: clk.Now().Add(72 * time.Hour), Minutes: 60})
+		must(t, err)
+		_, err = pms.Schedule(annCtx, inc.Number, postmortem.MeetingInput{Start: clk.Now().Add(73 * time.Hour), Minutes: 60})
+		must(t, err)
+		must(t, w.Invite(ctx, postmortem.InviteJob{Number: inc.Number, UserID: bob.ID, Sequence: m.Sequence}, 1))
+		if got := mail.take(); len(got) != 0 {
+			t.Errorf("an outdated invitation was sent: %q", got)
+		}
+		must(t, w.Invite(ctx, postmortem.InviteJob{Number: inc.Number, UserID: bob.ID, Sequence: m.Sequence + 1}, 1))
+		if got := mail.take(); len(got) != 1 || got[0] != "bob@example.com|Updated: Postmortem: INC-1 Search is slow|REQUEST" {
+			t.Errorf("invitation %q", got)
+		}
+
+		// The form reminder goes to those who have not submitted, once.
+		_, err = pms.SaveForm(annCtx, inc.Number, postmortem.FormInput{Saw: "slow search", Whys: []string{"the index was cold"}}, true)
+		must(t, err)
+		rem := hasJob[postmortem.FormReminderJob](q)
+		j := rem[len(rem)-1]
+		must(t, w.FormReminder(ctx, rem[0], 1)) // the first schedule's: outdated
+		must(t, w.FormReminder(ctx, j, 1))
+		must(t, w.FormReminder(ctx, j, 2)) // a retry
+		if got := mail.take(); len(got) != 1 || !strings.HasPrefix(got[0], "bob@example.com|Reminder: 5-Why preparation for INC-1") {
+			t.Errorf("reminders %q", got)
+		}
+
+		// Overdue: the owner at the due date, the IM after the grace period, each once; nothing once done.
+		title, yes := "Warm the index after deploys", true
+		it, err := pms.AddItem(annCtx, inc.Number, postmortem.ItemInput{Title: &title, OwnerID: &bob.ID, Important: &yes, Urgent: &yes})
+		must(t, err)
+		clk.Advance(it.Due.Sub(clk.Now()) + time.Hour)
+		owner := postmortem.OverdueJob{ItemID: it.ID, Due: it.Due}
+		im := postmortem.OverdueJob{ItemID: it.ID, Due: it.Due.Add(7 * 24 * time.Hour), ToIM: true}
+		must(t, w.Overdue(ctx, owner, 1))
+		must(t, w.Overdue(ctx, owner, 2))
+		must(t, w.Overdue(ctx, im, 1))
+		must(t, w.Overdue(ctx, im, 2))
+		if got := mail.take(); len(got) != 2 || !strings.HasPrefix(got[0], "bob@example.com|Overdue action item") || !strings.HasPrefix(got[1], "ann@example.com|Overdue action item") {
+			t.Errorf("overdue reminders %q", got)
+		}
+		// A moved due date makes the old jobs do nothing; done items remind no one.
+		later := it.Due.Add(-time.Hour)
+		moved, err := pms.UpdateItem(annCtx, it.ID, 0, postmortem.ItemInput{Due: &later})
+		must(t, err)
+		if moved.OwnerReminded != nil {
+			t.Error("a new due date kept the old reminder")
+		}
+		must(t, w.Overdue(ctx, owner, 3))
+		_, err = pms.Done(bobCtx, it.ID)
+		must(t, err)
+		must(t, w.Overdue(ctx, postmortem.OverdueJob{ItemID: it.ID, Due: later}, 1))
+		if got := mail.take(); len(got) != 0 {
+			t.Errorf("reminded after the move or when done: %q", got)
 		}
 	})
 }
