@@ -188,8 +188,17 @@ func TestOnCallSchedules(t *testing.T) {
 			t.Fatalf("UserShifts(cid) = %+v", mine)
 		}
 
+		// A user in a rotation cannot be deleted; one who only covers an override can, and the override goes.
+		if err := users.DeleteUser(actx, ann.ID); err == nil {
+			t.Fatal("deleted a user who is in a rotation")
+		}
+		must(t, users.DeleteUser(actx, cid.ID))
+		if ovs, _ := svc.Overrides(vicCtx, id, clk.Now(), clk.Now().Add(30*24*time.Hour)); len(ovs) != 1 || ovs[0].UserID != bob.ID {
+			t.Fatalf("overrides after deleting cid: %+v", ovs)
+		}
+
 		// Deleting the schedule is for the team (or admins).
-		wantCode(t, svc.DeleteSchedule(cidCtx, id), apperr.CodeForbidden)
+		wantCode(t, svc.DeleteSchedule(vicCtx, id), apperr.CodeForbidden)
 		must(t, svc.DeleteSchedule(actx, id))
 		_, err = svc.Schedule(vicCtx, id)
 		wantCode(t, err, apperr.CodeNotFound)

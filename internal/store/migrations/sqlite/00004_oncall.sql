@@ -16,7 +16,9 @@ CREATE TABLE oncall_schedules (
 CREATE INDEX oncall_schedules_team ON oncall_schedules (team_id);
 
 -- Who takes part in which schedule (rewritten on each save): finds a user's
--- schedules, and refuses participants that are not users.
+-- schedules, refuses participants that are not users, and keeps a user who
+-- is in a rotation from being deleted (take them out of it first). An
+-- override goes with the person it puts on call.
 CREATE TABLE oncall_participants (
     schedule_id INTEGER NOT NULL REFERENCES oncall_schedules(id) ON DELETE CASCADE,
     user_id     INTEGER NOT NULL REFERENCES users(id),
@@ -27,14 +29,14 @@ CREATE INDEX oncall_participants_user ON oncall_participants (user_id);
 CREATE TABLE oncall_overrides (
     id          INTEGER PRIMARY KEY,
     schedule_id INTEGER NOT NULL REFERENCES oncall_schedules(id) ON DELETE CASCADE,
-    user_id     INTEGER NOT NULL REFERENCES users(id),
-    replaces    INTEGER REFERENCES users(id),
+    user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    replaces    INTEGER REFERENCES users(id) ON DELETE SET NULL,
     starts_at   TIMESTAMP NOT NULL,
     ends_at     TIMESTAMP NOT NULL,
     kind        TEXT NOT NULL,
     swap_id     INTEGER,
     note        TEXT NOT NULL DEFAULT '',
-    created_by  INTEGER REFERENCES users(id),
+    created_by  INTEGER REFERENCES users(id) ON DELETE SET NULL,
     created_at  TIMESTAMP NOT NULL
 );
 CREATE INDEX oncall_overrides_range ON oncall_overrides (schedule_id, ends_at);
