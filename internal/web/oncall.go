@@ -129,7 +129,7 @@ func (s *server) oncallNow(w http.ResponseWriter, r *http.Request) error {
 		}
 		row := nowRow{ScheduleID: c.ScheduleID, Schedule: c.ScheduleName, TeamID: c.TeamID, Team: d.teams[c.TeamID], UserID: c.UserID,
 			Who: d.name(c.UserID), Initials: initials(d.name(c.UserID)), Hue: hue(c.UserID), Override: c.OverrideID != 0,
-			Since: localTime(c.Since, loc), Until: localTime(c.Until, loc), UntilIn: formatDuration(c.Until.Sub(v.At)), Zone: loc.String()}
+			Since: localTime(c.Since, loc), Until: c.Until.In(loc).Format("Mon 2 Jan 15:04 MST"), UntilIn: formatDuration(c.Until.Sub(v.At)), Zone: loc.String()}
 		if c.NextUserID != 0 {
 			row.Next = d.name(c.NextUserID)
 		}

@@ -56,6 +56,11 @@ func TestBrowserOnCallStory(t *testing.T) {
 	step("preview", chromedp.Click(chromedp.CSS(`#preview-button`)))
 	waitFor("the preview shows the gaps", `(document.querySelector('#preview')?.innerText ?? '').includes('Nobody is on call from')`)
 	waitFor("the preview draws the final timeline", `document.querySelectorAll('#preview .track-final svg.bar').length > 0`)
+	shots := os.Getenv("FIREBREAK_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	browser.Screenshot(t, ctx, filepath.Join(shots, "oncall-editor-desktop.png"))
 	step("save", chromedp.Click(chromedp.CSS(`#save-button`)), chromedp.WaitVisible(chromedp.CSS(`.cal-nav`)))
 	waitFor("the schedule page confirms and warns", `document.body.innerText.includes('Schedule saved.') && document.body.innerText.includes('Coverage in the next four weeks')`)
 	waitFor("the calendar has a layer track, an overrides track and the final one",
@@ -81,15 +86,11 @@ func TestBrowserOnCallStory(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`.banner-ok`)))
 	waitFor("the override is listed and highlighted", `document.body.innerText.includes('Override added.') && document.body.innerText.includes('Alice at the dentist') && document.querySelectorAll('.track-final .bar-override').length > 0`)
 
-	dir := os.Getenv("FIREBREAK_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	browser.Screenshot(t, ctx, filepath.Join(dir, "oncall-schedule-desktop.png"))
+	browser.Screenshot(t, ctx, filepath.Join(shots, "oncall-schedule-desktop.png"))
 
 	step("who is on call now", chromedp.Navigate(e.URL+"/oncall"), chromedp.WaitVisible(chromedp.CSS(`.oncall-card`)))
 	waitFor("Bob is on call, by override", `(document.querySelector('.oncall-card')?.innerText ?? '').includes('Bob Builder') && document.querySelector('.oncall-card').innerText.includes('override')`)
-	browser.Screenshot(t, ctx, filepath.Join(dir, "oncall-now-desktop.png"))
+	browser.Screenshot(t, ctx, filepath.Join(shots, "oncall-now-desktop.png"))
 
 	if msgs := errs(); len(msgs) > 0 {
 		t.Errorf("the browser reported errors (a CSP violation or a script error):\n%s", strings.Join(msgs, "\n"))
