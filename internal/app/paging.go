@@ -33,6 +33,14 @@ func (a *App) registerPagingJobs(reg *jobs.Registry) {
 	jobs.Handle(reg, func(ctx context.Context, j paging.DeclaredJob, n int) error { return a.Paging.WorkDeclared(ctx, j, n) })
 }
 
+// urgentJobKinds are the jobs between an alert and the person woken by it:
+// the triage item's page, the escalation steps, the deliveries. They run
+// from the job queue's urgent queue, polled every 50 ms (B3 in bench/page).
+var urgentJobKinds = []string{
+	detect.TriageNotifyJob{}.Kind(), paging.StepJob{}.Kind(), paging.DeclaredJob{}.Kind(),
+	notification.DeliverJob{}.Kind(),
+}
+
 // buildPaging wires the pager to on-call (who is on call), the incident
 // core (declares page; acknowledgers become First Responder) and the
 // triage queue. Notifications are connected by usePagingNotifications.

@@ -6,6 +6,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -43,6 +44,7 @@ type Queue struct {
 	driver riverdriver.Driver[*sql.Tx]
 	db     *sql.DB
 	log    *slog.Logger
+	urgent map[string]bool // kinds that go to the urgent queue
 }
 
 // Options tune the queue.
@@ -50,7 +52,17 @@ type Options struct {
 	Workers      int           // concurrent jobs; default 10
 	PollInterval time.Duration // how often idle workers look for jobs; default 1s (SQLite and database/sql have no listener here)
 	Log          *slog.Logger
+
+	// UrgentKinds are job kinds someone is waiting for (a page, its
+	// notifications): they run from their own queue, polled every
+	// UrgentPoll (default 50ms), so a quiet default queue can poll slowly
+	// without delaying them.
+	UrgentKinds []string
+	UrgentPoll  time.Duration
 }
+
+// urgentQueue is the queue of Options.UrgentKinds.
+const urgentQueue = "urgent"
 
 // Open builds the queue on db (the store's writer pool). postgres selects the
 // PostgreSQL driver; otherwise SQLite.
@@ -81,12 +93,21 @@ func Open(db *sql.DB, postgres bool, r *Registry, opts Options) (*Queue, error) 
 	if r != nil {
 		cfg.Workers = r.workers
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}}
+		if len(opts.UrgentKinds) > 0 {
+			poll := cmp.Or(opts.UrgentPoll, 50*time.Millisecond)
+			cfg.Queues[urgentQueue] = river.QueueConfig{MaxWorkers: opts.Workers, FetchPollInterval: min(poll, opts.PollInterval),
+				FetchCooldown: min(poll, opts.PollInterval) / 2}
+		}
 	}
 	client, err := river.NewClient(driver, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("job queue: %w", err)
 	}
-	return &Queue{client: client, driver: driver, db: db, log: opts.Log}, nil
+	urgent := make(map[string]bool, len(opts.UrgentKinds))
+	for _, k := range opts.UrgentKinds {
+		urgent[k] = true
+	}
+	return &Queue{client: client, driver: driver, db: db, log: opts.Log, urgent: urgent}, nil
 }
 
 // Migrate creates or upgrades the queue's tables.
@@ -126,6 +147,12 @@ func (q *Queue) EnqueueTx(ctx context.Context, tx *sql.Tx, job Job) error {
 	// notification would wait up to 5 s for nothing.
 	if s, ok := job.(Scheduled); ok && s.RunAt().After(time.Now()) {
 		opts = &river.InsertOpts{ScheduledAt: s.RunAt()}
+	}
+	if q.urgent[job.Kind()] {
+		if opts == nil {
+			opts = &river.InsertOpts{}
+		}
+		opts.Queue = urgentQueue
 	}
 	_, err := q.client.InsertTx(ctx, tx, job, opts)
 	if err != nil {
