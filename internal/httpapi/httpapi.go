@@ -16,6 +16,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/chat"
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
+	"github.com/firebreak-hq/firebreak/internal/notification"
 	"github.com/firebreak-hq/firebreak/internal/oncall"
 	"github.com/firebreak-hq/firebreak/internal/paging"
 	"github.com/firebreak-hq/firebreak/internal/postmortem"
@@ -49,6 +50,9 @@ type Deps struct {
 
 	// Chat is the Slack app's settings: connection, user links, incident channels.
 	Chat *chat.Service
+
+	// Notify is personal notifications: contact methods, rules, delivery history.
+	Notify *notification.Service
 }
 
 // server holds the dependencies of the handlers.
@@ -61,6 +65,7 @@ type server struct {
 	status  *statuspage.Service
 	oncall  *oncall.Service
 	paging  *paging.Service
+	notify  *notification.Service
 	pub     Publishing
 	chat    *chat.Service
 	log     *slog.Logger
@@ -84,6 +89,7 @@ func New(d Deps) http.Handler {
 		triage:  d.Triage,
 		status:  d.Status,
 		paging:  d.Paging,
+		notify:  d.Notify,
 		pub:     d.Publishing,
 		oncall:  d.OnCall,
 		chat:    d.Chat,

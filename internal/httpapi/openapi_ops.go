@@ -177,6 +177,9 @@ var pathParams = map[string]struct {
 	// On-call (descriptions in openapi_oncall.go).
 	"schedule": {oncallPathParams["schedule"], obj{"type": "integer"}}, "override": {oncallPathParams["override"], obj{"type": "integer"}},
 	"feed": {oncallPathParams["feed"], obj{"type": "integer"}},
+
+	// Notifications (descriptions in openapi_notification.go).
+	"contact": {notificationPathParams["contact"], obj{"type": "integer"}}, "rule": {notificationPathParams["rule"], obj{"type": "integer"}},
 }
 
 func stageNames() []string {

@@ -145,6 +145,21 @@ func (s *server) routes() []route {
 		{"POST /api/v1/calendar-feeds/{feed}/rotate", signedIn, s.postFeedRotate},
 		{"DELETE /api/v1/calendar-feeds/{feed}", signedIn, s.deleteFeed},
 
+		// Personal notifications: my contact methods, rules, settings, history.
+		{"GET /api/v1/me/contact-methods", signedIn, s.listContacts},
+		{"POST /api/v1/me/contact-methods", signedIn, s.postContact},
+		{"DELETE /api/v1/me/contact-methods/{contact}", signedIn, s.deleteContact},
+		{"POST /api/v1/me/contact-methods/{contact}/verify", signedIn, s.postVerifyContact},
+		{"POST /api/v1/me/contact-methods/{contact}/resend-code", signedIn, s.postResendCode},
+		{"POST /api/v1/me/contact-methods/{contact}/test", signedIn, s.postTestContact},
+		{"GET /api/v1/me/notification-rules", signedIn, s.listNotificationRules},
+		{"POST /api/v1/me/notification-rules", signedIn, s.postNotificationRule},
+		{"DELETE /api/v1/me/notification-rules/{rule}", signedIn, s.deleteNotificationRule},
+		{"GET /api/v1/me/notification-settings", signedIn, s.getNotificationSettings},
+		{"PUT /api/v1/me/notification-settings", signedIn, s.putNotificationSettings},
+		{"GET /api/v1/me/deliveries", signedIn, s.listMyDeliveries},
+		{"GET /api/v1/users/{id}/deliveries", signedIn, s.listUserDeliveries},
+
 		// Improve: postmortems, the meeting, 5-Why forms, action items, the review.
 		{"GET /api/v1/postmortems", signedIn, s.listPostmortems},
 		{"GET /api/v1/postmortems/{ref}", signedIn, s.getPostmortem},

@@ -163,6 +163,15 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /settings/tokens/{id}/revoke", s.signedIn(s.revokeToken))
 	mux.Handle("GET /settings/password", s.signedIn(s.passwordPage))
 	mux.Handle("POST /settings/password", s.signedIn(s.changePassword))
+	mux.Handle("GET /settings/notifications", s.signedIn(s.notificationsPage))
+	mux.Handle("POST /settings/notifications/contacts", s.signedIn(s.addContactMethod))
+	mux.Handle("POST /settings/notifications/contacts/{id}/verify", s.signedIn(s.verifyContactMethod))
+	mux.Handle("POST /settings/notifications/contacts/{id}/resend", s.signedIn(s.resendContactCode))
+	mux.Handle("POST /settings/notifications/contacts/{id}/test", s.signedIn(s.testContactMethod))
+	mux.Handle("POST /settings/notifications/contacts/{id}/remove", s.signedIn(s.removeContactMethod))
+	mux.Handle("POST /settings/notifications/rules", s.signedIn(s.addNotificationRule))
+	mux.Handle("POST /settings/notifications/rules/{id}/remove", s.signedIn(s.removeNotificationRule))
+	mux.Handle("POST /settings/notifications/digest", s.signedIn(s.saveDigest))
 	mux.Handle("GET /audit", s.signedIn(s.auditLog))
 
 	// Everything else is a page that does not exist.

@@ -23,6 +23,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/live"
+	"github.com/firebreak-hq/firebreak/internal/notification"
 	"github.com/firebreak-hq/firebreak/internal/oncall"
 	"github.com/firebreak-hq/firebreak/internal/paging"
 	"github.com/firebreak-hq/firebreak/internal/postmortem"
@@ -34,6 +35,9 @@ import (
 
 // Deps is what the web interface needs from the rest of Firebreak.
 type Deps struct {
+	// Notify is personal notifications: the "my notifications" page.
+	Notify *notification.Service
+
 	// Chat is the Slack app's settings (slack.go); nil: not built.
 	Chat *chat.Service
 
@@ -66,6 +70,8 @@ type Deps struct {
 
 // server holds the dependencies and the parsed templates.
 type server struct {
+	notify *notification.Service // personal notifications (notifications.go)
+
 	chat *chat.Service // the Slack settings (slack.go)
 
 	oncall *oncall.Service // on-call schedules (oncall*.go)
@@ -126,6 +132,7 @@ func New(d Deps) http.Handler {
 	}
 	s.oncall = d.OnCall
 	s.chat = d.Chat
+	s.notify = d.Notify
 	return s.routes()
 }
 
