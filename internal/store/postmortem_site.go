@@ -74,7 +74,7 @@ func putDoc(ctx context.Context, tx *Tx, d site.Doc) error {
 		}
 	}
 	if tx.s.dialect == SQLite {
-		return ftsPut(ctx, tx, d.Number, site.Clean(d.Title), body)
+		return ftsPut(ctx, tx, d.Number, site.Clean(d.Title), body, metaTokens(d.Severity, d.IncidentAt.UTC().Year(), d.Services, d.Labels))
 	}
 	return nil
 }

@@ -39,9 +39,11 @@ CREATE INDEX pm_doc_labels_label ON pm_doc_labels (label, number);
 
 -- The full-text index; rowid is the incident number. porter + unicode61 with
 -- diacritics removed: "zurich" finds "Zürich", "outages" finds "outage".
-CREATE VIRTUAL TABLE pm_fts USING fts5(title, body, tokenize = 'porter unicode61 remove_diacritics 2');
--- Rank by BM25 with the title weighing ten times the body.
-INSERT INTO pm_fts (pm_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0)');
+-- meta holds one token per filter value (year, severity, each service and
+-- label), so that filters are intersected in the index like words.
+CREATE VIRTUAL TABLE pm_fts USING fts5(title, body, meta, tokenize = 'porter unicode61 remove_diacritics 2');
+-- Rank by BM25 with the title weighing ten times the body; meta not at all.
+INSERT INTO pm_fts (pm_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 0.0)');
 
 -- Git-based review: one row per postmortem, the revision under review or
 -- last merged. A new revision (an edit after publishing) goes on a new branch.
