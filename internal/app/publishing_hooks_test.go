@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,10 +12,13 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/firebreak-hq/firebreak/internal/app"
 	"github.com/firebreak-hq/firebreak/internal/app/apptest"
 	"github.com/firebreak-hq/firebreak/internal/config"
 	"github.com/firebreak-hq/firebreak/internal/incident"
@@ -181,5 +185,43 @@ func TestSiteAPI(t *testing.T) {
 	}
 	if code, _, _ = get(viewerToken, "/api/v1/published-postmortems/INC-99"); code != 404 {
 		t.Fatalf("missing: %d", code)
+	}
+}
+
+// TestSecretReferences: credentials written as env:NAME or file:/path are
+// read at start; a missing one stops the node with an error naming the key
+// and the variable, never the secret.
+func TestSecretReferences(t *testing.T) {
+	dir, _ := bareRepository(t)
+	base := func(c *config.Config) {
+		c.DataDir = t.TempDir()
+		c.Postmortem.Review = "git"
+		c.Publishing.Git.URL = dir
+	}
+	cfg := config.Default()
+	base(&cfg)
+	cfg.Publishing.Forge = config.ForgeConfig{Kind: "github", Repo: "acme/pm", Token: "env:FB_TEST_UNSET_TOKEN", WebhookSecret: "x"}
+	_, err := app.New(context.Background(), cfg, io.Discard, app.Options{})
+	if err == nil || !strings.Contains(err.Error(), "publishing.forge.token") || !strings.Contains(err.Error(), "FB_TEST_UNSET_TOKEN") {
+		t.Fatalf("missing variable: %v", err)
+	}
+	secretFile := filepath.Join(t.TempDir(), "hook")
+	os.WriteFile(secretFile, []byte("from-a-file\nignored\n"), 0o600)
+	t.Setenv("FB_TEST_FORGE_TOKEN2", "tok")
+	s := apptest.Start(t, apptest.Configure(func(c *config.Config) {
+		base(c)
+		c.Publishing.Forge = config.ForgeConfig{Kind: "github", Repo: "acme/pm", Token: "env:FB_TEST_FORGE_TOKEN2", WebhookSecret: "file:" + secretFile}
+	}))
+	body := `{"zen":"ok"}`
+	req, _ := http.NewRequest(http.MethodPost, s.URL+"/hooks/forge", strings.NewReader(body))
+	req.Header.Set("X-GitHub-Event", "ping")
+	req.Header.Set("X-Hub-Signature-256", "sha256="+hmacHex(body, "from-a-file"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("a ping signed with the file's secret: %d", resp.StatusCode)
 	}
 }
