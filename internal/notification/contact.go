@@ -31,6 +31,10 @@ type Contact struct {
 	CodeHash      string
 	CodeExpiresAt *time.Time
 	CodeAttempts  int
+	// Codes sent in the current day-long window, and when it began: a
+	// contact method is not a way to text a number without end.
+	CodeSends      int
+	CodeSendsSince *time.Time
 }
 
 // Verified reports whether the contact method may be used.
@@ -41,7 +45,27 @@ const (
 	CodeLifetime    = 15 * time.Minute
 	CodeMaxAttempts = 5
 	codeDigits      = 6
+	// MaxCodesPerDay caps the codes sent to one contact method in 24 hours,
+	// so adding a stranger's number and pressing "resend" cannot text them
+	// (or a premium-rate number, at Firebreak's cost) without end.
+	MaxCodesPerDay = 5
+	codeSendWindow = 24 * time.Hour
 )
+
+// MayResend reports whether another code may be sent to c at now.
+func (c Contact) MayResend(now time.Time) bool {
+	return c.CodeSendsSince == nil || !now.Before(c.CodeSendsSince.Add(codeSendWindow)) || c.CodeSends < MaxCodesPerDay
+}
+
+// CountSend records one more code sent at now.
+func (c Contact) CountSend(now time.Time) Contact {
+	if c.CodeSendsSince == nil || !now.Before(c.CodeSendsSince.Add(codeSendWindow)) {
+		t := now.UTC()
+		c.CodeSendsSince, c.CodeSends = &t, 0
+	}
+	c.CodeSends++
+	return c
+}
 
 // NormalizeAddress checks an address for a kind and returns it in the form
 // stored: a bare email address, an absolute http(s) URL, an E.164 number.

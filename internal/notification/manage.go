@@ -92,6 +92,22 @@ func (s *Service) AddContact(ctx context.Context, kind Kind, name, address strin
 	}
 	c := Contact{UserID: me, Kind: kind, Name: name, Address: addr, CreatedAt: s.now().UTC()}
 	err = s.store.InTx(ctx, func(tx Tx) error {
+		mine, err := tx.Contacts(ctx, me)
+		if err != nil {
+			return err
+		}
+		unverified := 0
+		for _, m := range mine {
+			if !m.Verified() {
+				unverified++
+			}
+		}
+		if len(mine) >= MaxContacts {
+			return apperr.Conflict("you have %d contact methods, the most one person may have; remove one first", MaxContacts)
+		}
+		if unverified >= MaxUnverified {
+			return apperr.Conflict("you have %d contact methods waiting for their code; verify or remove one first", MaxUnverified)
+		}
 		if err := tx.AddContact(ctx, &c); err != nil {
 			if apperr.Is(err, apperr.CodeConflict) {
 				return apperr.Conflict("you already have this %s contact method", kind)
@@ -117,6 +133,13 @@ func kindList(ks []Kind) string {
 // ResendGap is how long a person waits before asking for another code.
 const ResendGap = time.Minute
 
+// Limits on one person's contact methods, so verification codes cannot be
+// sprayed over many numbers.
+const (
+	MaxContacts   = 20
+	MaxUnverified = 3
+)
+
 // ResendCode sends a fresh code to an unverified contact method of the acting
 // person; the previous code stops working when the new one is made.
 func (s *Service) ResendCode(ctx context.Context, id int64) error {
@@ -130,6 +153,9 @@ func (s *Service) ResendCode(ctx context.Context, id int64) error {
 	now := s.now().UTC()
 	if c.CodeExpiresAt != nil && now.Before(c.CodeExpiresAt.Add(-CodeLifetime).Add(ResendGap)) {
 		return apperr.Conflict("a code was sent less than a minute ago; wait for it, or ask again in a minute")
+	}
+	if !c.MayResend(now) {
+		return apperr.Conflict("%d codes were sent to this contact method today; try again tomorrow, or check the address", MaxCodesPerDay)
 	}
 	return s.store.InTx(ctx, func(tx Tx) error {
 		return tx.Enqueue(ctx, VerifyJob{ContactID: c.ID, Nonce: now.UnixNano()})
@@ -187,7 +213,13 @@ func (s *Service) SendCode(ctx context.Context, j VerifyJob, attempt int) error 
 		if err != nil {
 			return err
 		}
-		exp := s.now().UTC().Add(CodeLifetime)
+		now := s.now().UTC()
+		if !c.MayResend(now) {
+			skip = true // the day's codes were sent (two resends raced): send no more
+			return nil
+		}
+		exp := now.Add(CodeLifetime)
+		c = c.CountSend(now)
 		c.CodeHash, c.CodeExpiresAt, c.CodeAttempts = hash, &exp, 0
 		return tx.SaveContact(ctx, c)
 	})

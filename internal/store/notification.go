@@ -42,15 +42,15 @@ func (t notificationTx) Enqueue(ctx context.Context, job notification.Job) error
 	return t.q.EnqueueTx(ctx, t.tx, job)
 }
 
-const contactColumns = `id, user_id, kind, name, address, verified_at, code_hash, code_expires_at, code_attempts, created_at`
+const contactColumns = `id, user_id, kind, name, address, verified_at, code_hash, code_expires_at, code_attempts, code_sends, code_sends_since, created_at`
 
 func scanContact(row rowScanner) (notification.Contact, error) {
 	var (
 		c                 notification.Contact
-		verified, expires sql.NullTime
+		verified, expires, since sql.NullTime
 	)
-	err := row.Scan(&c.ID, &c.UserID, &c.Kind, &c.Name, &c.Address, &verified, &c.CodeHash, &expires, &c.CodeAttempts, &c.CreatedAt)
-	c.VerifiedAt, c.CodeExpiresAt, c.CreatedAt = spTime(verified), spTime(expires), c.CreatedAt.UTC()
+	err := row.Scan(&c.ID, &c.UserID, &c.Kind, &c.Name, &c.Address, &verified, &c.CodeHash, &expires, &c.CodeAttempts, &c.CodeSends, &since, &c.CreatedAt)
+	c.VerifiedAt, c.CodeExpiresAt, c.CodeSendsSince, c.CreatedAt = spTime(verified), spTime(expires), spTime(since), c.CreatedAt.UTC()
 	return c, err
 }
 
@@ -87,8 +87,8 @@ func (t notificationTx) ContactForUpdate(ctx context.Context, id int64) (notific
 // SaveContact stores a contact method's name and verification state.
 func (t notificationTx) SaveContact(ctx context.Context, c notification.Contact) error {
 	return spExecOne(ctx, t.tx, "contact method", `UPDATE contact_methods SET name = $1, verified_at = $2, code_hash = $3,
-		code_expires_at = $4, code_attempts = $5 WHERE id = $6`,
-		c.Name, nullTime(c.VerifiedAt), c.CodeHash, nullTime(c.CodeExpiresAt), c.CodeAttempts, c.ID)
+		code_expires_at = $4, code_attempts = $5, code_sends = $6, code_sends_since = $7 WHERE id = $8`,
+		c.Name, nullTime(c.VerifiedAt), c.CodeHash, nullTime(c.CodeExpiresAt), c.CodeAttempts, c.CodeSends, nullTime(c.CodeSendsSince), c.ID)
 }
 
 // DeleteContact removes a contact method; its rules go with it, its

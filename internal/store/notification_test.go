@@ -492,3 +492,40 @@ func TestNotificationHandoffNoticesOncePerShift(t *testing.T) {
 		}
 	})
 }
+
+// Codes cannot be sprayed: five a day per contact method, three contact
+// methods waiting for their code per person.
+func TestNotificationCodeLimits(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		e := newNotifyEnv(t, s)
+		c, err := e.svc.AddContact(e.annCx, notification.SMS, "", "+14155550100")
+		must(t, err)
+		e.run(t)
+		for i := 2; i <= notification.MaxCodesPerDay; i++ {
+			e.clk.Advance(notification.ResendGap)
+			must(t, e.svc.ResendCode(e.annCx, c.ID))
+			e.run(t)
+		}
+		if got := len(e.sent.take()); got != notification.MaxCodesPerDay {
+			t.Fatalf("%d codes sent", got)
+		}
+		e.clk.Advance(notification.ResendGap)
+		if err := e.svc.ResendCode(e.annCx, c.ID); !apperr.Is(err, apperr.CodeConflict) || !strings.Contains(err.Error(), "today") {
+			t.Fatalf("sixth code: %v", err)
+		}
+		e.clk.Advance(24 * time.Hour)
+		must(t, e.svc.ResendCode(e.annCx, c.ID))
+		e.run(t)
+		if got := len(e.sent.take()); got != 1 {
+			t.Fatalf("next day: %d codes", got)
+		}
+
+		for i := range notification.MaxUnverified - 1 {
+			_, err := e.svc.AddContact(e.annCx, notification.SMS, "", fmt.Sprintf("+1415555020%d", i))
+			must(t, err)
+		}
+		if _, err := e.svc.AddContact(e.annCx, notification.SMS, "", "+14155550299"); !apperr.Is(err, apperr.CodeConflict) || !strings.Contains(err.Error(), "waiting for their code") {
+			t.Fatalf("fourth unverified: %v", err)
+		}
+	})
+}

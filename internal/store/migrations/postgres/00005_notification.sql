@@ -12,6 +12,8 @@ CREATE TABLE contact_methods (
     code_hash          TEXT NOT NULL DEFAULT '',
     code_expires_at    TIMESTAMPTZ,
     code_attempts      BIGINT NOT NULL DEFAULT 0,
+    code_sends         BIGINT NOT NULL DEFAULT 0,
+    code_sends_since   TIMESTAMPTZ,
     lock_seq           BIGINT NOT NULL DEFAULT 0,
     created_at         TIMESTAMPTZ NOT NULL,
     UNIQUE (user_id, kind, address)

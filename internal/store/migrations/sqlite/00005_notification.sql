@@ -12,6 +12,8 @@ CREATE TABLE contact_methods (
     code_hash          TEXT NOT NULL DEFAULT '',
     code_expires_at    TIMESTAMP,
     code_attempts      INTEGER NOT NULL DEFAULT 0,
+    code_sends         INTEGER NOT NULL DEFAULT 0,
+    code_sends_since   TIMESTAMP,
     lock_seq           INTEGER NOT NULL DEFAULT 0,
     created_at         TIMESTAMP NOT NULL,
     UNIQUE (user_id, kind, address)
