@@ -46,7 +46,7 @@ const contactColumns = `id, user_id, kind, name, address, verified_at, code_hash
 
 func scanContact(row rowScanner) (notification.Contact, error) {
 	var (
-		c                 notification.Contact
+		c                        notification.Contact
 		verified, expires, since sql.NullTime
 	)
 	err := row.Scan(&c.ID, &c.UserID, &c.Kind, &c.Name, &c.Address, &verified, &c.CodeHash, &expires, &c.CodeAttempts, &c.CodeSends, &since, &c.CreatedAt)
