@@ -84,8 +84,15 @@ func apiErrOf(err error) string {
 // method. slack-go's rate-limit error becomes chat.RateLimited, which the
 // job queue honours by snoozing.
 func (c *Client) call(method string, f func() error) error {
+	return c.callKeyed(method, method, f)
+}
+
+// callKeyed is call with the wait remembered under key: Slack limits
+// chat.postMessage and chat.update per channel, so a 429 in one incident's
+// channel must not hold up the others.
+func (c *Client) callKeyed(key, method string, f func() error) error {
 	c.mu.Lock()
-	until, ok := c.blocked[method]
+	until, ok := c.blocked[key]
 	c.mu.Unlock()
 	if now := c.now(); ok && now.Before(until) {
 		return &chat.RateLimited{RetryAfter: until.Sub(now)}
@@ -97,7 +104,13 @@ func (c *Client) call(method string, f func() error) error {
 	var rl *slack.RateLimitedError
 	if errors.As(err, &rl) {
 		c.mu.Lock()
-		c.blocked[method] = c.now().Add(rl.RetryAfter)
+		now := c.now()
+		for k, t := range c.blocked { // forget waits that are over
+			if now.After(t) {
+				delete(c.blocked, k)
+			}
+		}
+		c.blocked[key] = now.Add(rl.RetryAfter)
 		c.mu.Unlock()
 		return &chat.RateLimited{RetryAfter: rl.RetryAfter}
 	}
@@ -161,7 +174,7 @@ func (c *Client) Invite(ctx context.Context, channelID string, userIDs []string)
 // Post posts a message (a card is rendered as Block Kit) and returns its ts.
 func (c *Client) Post(ctx context.Context, channelID string, m chat.Message) (string, error) {
 	var ts string
-	err := c.call("chat.postMessage", func() (err error) {
+	err := c.callKeyed("chat.postMessage "+channelID, "chat.postMessage", func() (err error) {
 		_, ts, err = c.api.PostMessageContext(ctx, channelID, msgOptions(m)...)
 		return err
 	})
@@ -170,7 +183,7 @@ func (c *Client) Post(ctx context.Context, channelID string, m chat.Message) (st
 
 // Update replaces a message.
 func (c *Client) Update(ctx context.Context, channelID, ts string, m chat.Message) error {
-	return c.call("chat.update", func() error {
+	return c.callKeyed("chat.update "+channelID, "chat.update", func() error {
 		_, _, _, err := c.api.UpdateMessageContext(ctx, channelID, ts, msgOptions(m)...)
 		return err
 	})

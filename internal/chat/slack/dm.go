@@ -56,7 +56,7 @@ func (d DMSender) Send(ctx context.Context, to notification.Target, msg notifica
 	if msg.Body != "" {
 		text += "\n" + msg.Body
 	}
-	err := d.c.call("chat.postMessage", func() error {
+	err := d.c.callKeyed("chat.postMessage "+to.Address, "chat.postMessage", func() error {
 		_, _, err := d.c.api.PostMessageContext(ctx, to.Address, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 		return err
 	})

@@ -65,6 +65,13 @@ type Server struct {
 
 // New starts a fake workspace with the given users; it stops with the test.
 func New(t testing.TB, users ...User) *Server {
+	s := Start(users...)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake workspace outside a test (benchmarks); Close stops it.
+func Start(users ...User) *Server {
 	s := &Server{BotToken: "xoxb-test-token", AppToken: "xapp-test-token", BotUserID: "UBOT",
 		channels: map[string]*Channel{}, users: users, limits: map[string][]int{}, seq: 1,
 		sockets: make(chan *websocket.Conn, 4)}
@@ -74,7 +81,6 @@ func New(t testing.TB, users ...User) *Server {
 	mux.HandleFunc("POST /response/{id}", s.response)
 	mux.HandleFunc("GET /socket", s.socket)
 	s.Server = httptest.NewServer(mux)
-	t.Cleanup(s.Close)
 	return s
 }
 
@@ -89,6 +95,13 @@ func (s *Server) RateLimit(method string, seconds int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.limits[method] = append(s.limits[method], seconds)
+}
+
+// AddUser adds a member to the workspace.
+func (s *Server) AddUser(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users = append(s.users, u)
 }
 
 // Calls returns the calls of method ("" for all), in order.
