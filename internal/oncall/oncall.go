@@ -7,6 +7,8 @@ package oncall
 
 import (
 	"fmt"
+	"regexp"
+	"strconv"
 	"time"
 )
 
@@ -24,13 +26,20 @@ const (
 // Clock is a time of day in minutes after local midnight (0 ≤ Clock < 1440).
 type Clock int
 
-// ParseClock reads "HH:MM".
+var clockRE = regexp.MustCompile(`^([0-9]{1,2}):([0-9]{2})$`)
+
+// ParseClock reads "HH:MM" (or "H:MM").
 func ParseClock(s string) (Clock, error) {
-	var h, m int
-	if n, err := fmt.Sscanf(s, "%d:%d", &h, &m); err != nil || n != 2 || len(s) < 4 || len(s) > 5 || h < 0 || h > 23 || m < 0 || m > 59 {
+	m := clockRE.FindStringSubmatch(s)
+	if m == nil {
 		return 0, fmt.Errorf("%q is not a time of day like 09:00", s)
 	}
-	return Clock(h*60 + m), nil
+	h, _ := strconv.Atoi(m[1])
+	min, _ := strconv.Atoi(m[2])
+	if h > 23 || min > 59 {
+		return 0, fmt.Errorf("%q is not a time of day like 09:00", s)
+	}
+	return Clock(h*60 + min), nil
 }
 
 // String formats the clock as "HH:MM".

@@ -74,3 +74,23 @@ func FuzzParseRestriction(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseClock: a time of day is accepted only in its exact form, and
+// what is accepted prints back to the same clock.
+func FuzzParseClock(f *testing.F) {
+	for _, s := range []string{"09:00", "9:30", "23:59", "09:5x", "24:00", " 9:00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseClock(s)
+		if err != nil {
+			return
+		}
+		if c < 0 || c >= 24*60 {
+			t.Fatalf("%q parsed to %d", s, c)
+		}
+		if again, err := ParseClock(c.String()); err != nil || again != c {
+			t.Fatalf("%q → %v → %v (%v)", s, c, again, err)
+		}
+	})
+}

@@ -190,7 +190,7 @@ func TestParseClock(t *testing.T) {
 			t.Errorf("ParseClock(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "24:00", "12:60", "noon", "-1:00", "12:00:00", "1200"} {
+	for _, bad := range []string{"", "24:00", "12:60", "noon", "-1:00", "12:00:00", "1200", "09:5x", "+9:00", " 9:00", "9:0"} {
 		if _, err := ParseClock(bad); err == nil {
 			t.Errorf("ParseClock(%q) accepted", bad)
 		}
