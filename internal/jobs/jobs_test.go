@@ -85,3 +85,52 @@ func TestJobsRunOnlyAfterCommit(t *testing.T) {
 		})
 	}
 }
+
+type flakyJob struct{}
+
+func (flakyJob) Kind() string                         { return "test_flaky" }
+func (flakyJob) RetryAfter(attempt int) time.Duration { return 10 * time.Millisecond }
+
+// A Backoff job is retried after its own delay, not River's attempt⁴ seconds.
+func TestBackoffJobRetriesSoon(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "", filepath.Join(t.TempDir(), "f.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	reg := jobs.NewRegistry()
+	var attempts atomic.Int32
+	done := make(chan time.Duration, 1)
+	start := time.Now()
+	jobs.Handle(reg, func(ctx context.Context, j flakyJob, attempt int) error {
+		if attempts.Add(1) < 3 {
+			return errors.New("provider blip")
+		}
+		done <- time.Since(start)
+		return nil
+	})
+	q, err := jobs.Open(st.DB(), false, reg, jobs.Options{PollInterval: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.InTx(ctx, func(tx *store.Tx) error { return q.EnqueueTx(ctx, tx.SQL(), flakyJob{}) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer q.Stop(ctx)
+	select {
+	case d := <-done:
+		// River's default would have waited 1 s + 16 s before the third attempt.
+		if d > 10*time.Second {
+			t.Fatalf("third attempt after %v", d)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("not retried soon: %d attempts", attempts.Load())
+	}
+}

@@ -75,6 +75,15 @@ func (DeliverJob) Kind() string { return "notification_deliver" }
 // RunAt holds the job until the rule's delay has passed.
 func (j DeliverJob) RunAt() time.Time { return j.At }
 
+// RetryAfter retries a failed send soon: a page cannot wait for River's
+// attempt⁴-second backoff (2 s, 5 s, 15 s, 30 s, 1 min).
+func (DeliverJob) RetryAfter(attempt int) time.Duration { return retryAfter(attempt) }
+
+func retryAfter(attempt int) time.Duration {
+	steps := []time.Duration{2 * time.Second, 5 * time.Second, 15 * time.Second, 30 * time.Second, time.Minute}
+	return steps[min(max(attempt, 1), len(steps))-1]
+}
+
 // BatchJob sends one summary ("N more alerts", a digest) when its window ends.
 type BatchJob struct {
 	BatchID int64     `json:"batch_id"`
@@ -87,6 +96,9 @@ func (BatchJob) Kind() string { return "notification_batch" }
 // RunAt holds the job until the window ends.
 func (j BatchJob) RunAt() time.Time { return j.At }
 
+// RetryAfter retries a failed summary like a delivery.
+func (BatchJob) RetryAfter(attempt int) time.Duration { return retryAfter(attempt) }
+
 // VerifyJob sends a fresh verification code to a contact method. The code
 // is made when the job runs, so it is never stored in the clear, not even
 // in the job's arguments.
@@ -97,3 +109,6 @@ type VerifyJob struct {
 
 // Kind names the worker.
 func (VerifyJob) Kind() string { return "notification_verify" }
+
+// RetryAfter retries a code soon: the person is waiting for it.
+func (VerifyJob) RetryAfter(attempt int) time.Duration { return retryAfter(attempt) }
