@@ -368,6 +368,22 @@ func TestSlackSocketMode(t *testing.T) {
 		}
 		break
 	}
+	// An Events API envelope is acknowledged (then handled: a reaction in a
+	// channel that is no incident's is ignored).
+	ev := `{"envelope_id":"57d6a792-4d35-4d0b-b6aa-3361493e1caf","type":"events_api","accepts_response_payload":false,"payload":` +
+		slackFixture(t, "event_reaction_added.json") + `}`
+	if err := conn.WriteMessage(1, []byte(ev)); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		_, b, err := conn.ReadMessage()
+		if err != nil {
+			t.Fatalf("no ack of the event: %v", err)
+		}
+		if strings.Contains(string(b), "57d6a792-4d35-4d0b-b6aa-3361493e1caf") {
+			break
+		}
+	}
 	if n := len(fake.Calls("apps.connections.open")); n < 1 {
 		t.Fatalf("apps.connections.open called %d times", n)
 	}
