@@ -115,7 +115,7 @@ func (a *App) accessLog(next http.Handler) http.Handler {
 		a.Log.LogAttrs(r.Context(), level, "request",
 			slog.String("request_id", requestid.From(r.Context())),
 			slog.String("method", r.Method),
-			slog.String("path", redactKey(r.URL.Path)),
+			slog.String("path", redactFeedToken(redactKey(r.URL.Path))),
 			slog.Int("status", rec.code()),
 			slog.Int64("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)),

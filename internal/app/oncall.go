@@ -46,3 +46,12 @@ func (a *App) calendarFeed() http.Handler {
 		_, _ = w.Write(body)
 	})
 }
+
+// redactFeedToken hides the secret of /calendar/{token}.ics paths before
+// they are logged: the URL is the feed's only credential.
+func redactFeedToken(path string) string {
+	if strings.HasPrefix(path, oncall.FeedPath) && len(path) > len(oncall.FeedPath) {
+		return oncall.FeedPath + "…"
+	}
+	return path
+}
