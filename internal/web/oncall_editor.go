@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 
 type layerForm struct {
 	Index        int
+	Order        int // the position asked for in the stack, from 1 at the top
 	Name         string
 	People       string // handles in rotation order
 	Length       int
@@ -197,9 +199,25 @@ func (s *server) readScheduleForm(r *http.Request, v *editorView, d directory) (
 			}
 			l.Restrictions = append(l.Restrictions, x)
 		}
+		lf.Order, _ = strconv.Atoi(f.Get(p + "order"))
+		if lf.Order == 0 {
+			lf.Order = len(v.Layers) + 1 // the "add a layer" form goes below the others
+		}
 		v.Layers = append(v.Layers, lf)
 		sc.Layers = append(sc.Layers, l)
 	}
+	// "Position" moves a layer up or down the stack; ties keep the form's order.
+	idx := make([]int, len(v.Layers))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return v.Layers[idx[a]].Order < v.Layers[idx[b]].Order })
+	forms, layers := make([]layerForm, len(idx)), make([]oncall.Layer, len(idx))
+	for to, from := range idx {
+		forms[to], layers[to] = v.Layers[from], sc.Layers[from]
+		forms[to].Index, forms[to].Order = to, to+1
+	}
+	v.Layers, sc.Layers = forms, layers
 	return sc, firstErr
 }
 

@@ -171,6 +171,21 @@ func TestOnCallPages(t *testing.T) {
 	if res = alice.post("/oncall/schedules/save", form); res.status != http.StatusConflict {
 		t.Fatalf("stale save: %d", res.status)
 	}
+	// A second layer added from the "add a layer" form and moved to the top.
+	form.Set("version", "2")
+	form.Set("layer1_name", "Nights")
+	form.Set("layer1_people", "bob")
+	form.Set("layer1_restrictions", "22:00-06:00")
+	form.Set("layer1_order", "1")
+	form.Set("layer0_order", "2")
+	if res = alice.post("/oncall/schedules/save", form); res.status != http.StatusSeeOther {
+		t.Fatalf("reorder save: %d %s", res.status, text(res.body))
+	}
+	sid, _ := strconv.ParseInt(id, 10, 64)
+	stored, err := e.Store.OnCall().Schedule(e.as(e.Alice), sid)
+	if err != nil || len(stored.Layers) != 2 || stored.Layers[0].Name != "Nights" || stored.Layers[1].Name != "Primary" {
+		t.Fatalf("layers after reorder: %+v %v", stored.Layers, err)
+	}
 	if res = alice.post("/oncall/schedules/"+id+"/delete", nil); res.status != http.StatusSeeOther {
 		t.Fatalf("delete: %d", res.status)
 	}
