@@ -21,6 +21,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/httpapi"
 	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/oncall"
+	"github.com/firebreak-hq/firebreak/internal/postmortem"
 	"github.com/firebreak-hq/firebreak/internal/statuspage"
 	"github.com/firebreak-hq/firebreak/internal/store"
 	"github.com/firebreak-hq/firebreak/internal/testkit/pgtest"
@@ -48,6 +49,7 @@ type env struct {
 	inc   *incident.Service
 	tri   *detect.Service
 	log   *lockedBuffer
+	pm    *postmortem.Service // the Improve stage (postmortems_test.go)
 
 	admin, ann, bob, vic person // admin; responders ann and bob; viewer vic
 }
@@ -82,8 +84,9 @@ func newEnv(t testing.TB, db string) *env {
 	e.tri = detect.NewService(st.Alerts(nil), e.inc, incident.DefaultScale.Names(), nil, time.Now, nil)
 	logger := slog.New(slog.NewTextHandler(e.log, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	sp := statuspage.NewService(st.StatusPages(nil), e.inc, time.Now)
+	e.pm = newPostmortems(st, e.inc, e.auth)
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Incidents: e.inc, Auth: e.auth, Catalog: e.cat, Triage: e.tri, Status: sp, Log: logger,
-		OnCall: oncall.NewService(st.OnCall(), time.Now)}))
+		OnCall: oncall.NewService(st.OnCall(), time.Now), Postmortems: e.pm}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
 

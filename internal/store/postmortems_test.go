@@ -4,8 +4,8 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
