@@ -184,6 +184,21 @@ func TestBrowserPostmortemFromResolveToClose(t *testing.T) {
 			t.Fatalf("the postmortem is not found by a word of its body:\n%s", body)
 		}
 	}
+	// The history shows who changed what, with a diff.
+	im.step("history", chromedp.Navigate(s.URL+"/postmortems/"+ref+"/versions"), chromedp.WaitVisible(chromedp.ID("pm-versions")))
+	im.has("versions", "#pm-versions", "pulled in the 5-Why answers")
+	im.has("versions", "#pm-versions", "action items listed")
+	im.step("a version's diff", chromedp.Click(chromedp.CSS(`#pm-versions a[href$="?v=2"]`)), chromedp.WaitVisible(chromedp.CSS(`.pm-diff`)))
+	im.has("diff", ".pm-diff", "+ **Perspective A**")
+	// The process SLOs, the action-item list and the templates.
+	im.step("slos", chromedp.Navigate(s.URL+"/postmortems/slos"), chromedp.WaitVisible(chromedp.ID("slos")))
+	im.has("slos", "#slos", "5-Why forms before the meeting 100% 2 of 2")
+	im.step("action items", chromedp.Navigate(s.URL+"/actions?filter=open"), chromedp.WaitVisible(chromedp.ID("action-items")))
+	im.has("items listed", "#action-items", "Review checklist for config changes")
+	im.step("mark one done", chromedp.Click(chromedp.CSS(`#action-items tbody tr:first-child button`)), chromedp.WaitVisible(chromedp.ID("action-items")))
+	im.step("templates", chromedp.Navigate(s.URL+"/settings/postmortem-templates"), chromedp.WaitVisible(chromedp.CSS(`textarea[name="body"]`)))
+	im.has("built-in template", "main", "Blameless (built in)")
+
 	dir := os.Getenv("FIREBREAK_SCREENSHOTS")
 	if dir == "" {
 		dir = t.TempDir()
