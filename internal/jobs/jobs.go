@@ -117,7 +117,9 @@ func Open(db *sql.DB, postgres bool, r *Registry, opts Options) (*Queue, error) 
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opts.Workers}}
 		if len(opts.UrgentKinds) > 0 {
 			poll := cmp.Or(opts.UrgentPoll, 50*time.Millisecond)
-			cfg.Queues[urgentQueue] = river.QueueConfig{MaxWorkers: opts.Workers, FetchPollInterval: min(poll, opts.PollInterval),
+			// More workers than the default queue: these jobs mostly wait
+			// on the database, and a storm of new alerts needs many at once.
+			cfg.Queues[urgentQueue] = river.QueueConfig{MaxWorkers: 2 * opts.Workers, FetchPollInterval: min(poll, opts.PollInterval),
 				FetchCooldown: min(poll, opts.PollInterval) / 2}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/apperr"
@@ -237,6 +238,9 @@ func (s *Service) Delivered(ctx context.Context, pageID, userID int64, method st
 	})
 }
 
+// fireParallel is how many due steps one node fires at once.
+const fireParallel = 8
+
 // DueStep is a step whose time has come: page PageID's step Seq.
 type DueStep struct {
 	PageID int64
@@ -258,10 +262,21 @@ func (s *Service) FireDue(ctx context.Context, limit int) (int, error) {
 		return 0, err
 	}
 	ctx = systemCtx(ctx)
+	// A few at a time: a step mostly waits on the database (and on the
+	// notifier's transaction), and a burst of deadlines must not queue
+	// behind one another.
+	sem := make(chan struct{}, fireParallel)
+	var wg sync.WaitGroup
 	for _, d := range due {
-		if err := s.WorkStep(ctx, StepJob{PageID: d.PageID, Seq: d.Seq, At: d.At}, 1); err != nil {
-			s.log.Warn("firing a due step failed; its job will retry", "page", d.PageID, "error", err)
-		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := s.WorkStep(ctx, StepJob{PageID: d.PageID, Seq: d.Seq, At: d.At}, 1); err != nil {
+				s.log.Warn("firing a due step failed; its job will retry", "page", d.PageID, "error", err)
+			}
+		}()
 	}
+	wg.Wait()
 	return len(due), nil
 }

@@ -45,7 +45,7 @@ type Link struct {
 // ActionURL signs a one-time link that lets user act on page without
 // signing in (from a phone's mail or SMS app), valid for the link TTL.
 func (s *Service) ActionURL(ctx context.Context, pageID, user int64, act LinkAction, now time.Time) (string, error) {
-	key, err := s.store.LinkKey(ctx)
+	key, err := s.linkKey(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -53,6 +53,20 @@ func (s *Service) ActionURL(ctx context.Context, pageID, user int64, act LinkAct
 	_, _ = rand.Read(nonce)
 	l := Link{PageID: pageID, UserID: user, Action: act, Expires: now.Add(s.linkTTL), Nonce: hex.EncodeToString(nonce)}
 	return s.baseURL + "/p/" + signLink(key, l), nil
+}
+
+// linkKey reads the signing key once (it never changes).
+func (s *Service) linkKey(ctx context.Context) ([]byte, error) {
+	s.keyMu.Lock()
+	defer s.keyMu.Unlock()
+	if s.key == nil {
+		k, err := s.store.LinkKey(ctx)
+		if err != nil {
+			return nil, err
+		}
+		s.key = k
+	}
+	return s.key, nil
 }
 
 func signLink(key []byte, l Link) string {
@@ -74,7 +88,7 @@ func (s *Service) ParseLink(ctx context.Context, token string) (Link, error) {
 	if err1 != nil || err2 != nil {
 		return Link{}, bad
 	}
-	key, err := s.store.LinkKey(ctx)
+	key, err := s.linkKey(ctx)
 	if err != nil {
 		return Link{}, err
 	}

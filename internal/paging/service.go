@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/access"
@@ -54,6 +55,9 @@ type Service struct {
 
 	incidents Incidents
 	groups    AlertGroups
+
+	keyMu sync.Mutex
+	key   []byte // the link-signing key, read once
 }
 
 // Options are a Service's optional parts.
