@@ -137,6 +137,22 @@ func TestBrowserPostmortemFromResolveToClose(t *testing.T) {
 	im.step("pull the answers in", chromedp.Click(chromedp.ID("pull")), chromedp.WaitVisible(chromedp.ID("pm-doc")))
 	im.has("pulled", "#pm-doc", "Perspective B")
 
+	// Two editors at once: saving over Bob's newer version is refused, and Ann's text is kept to merge.
+	im.step("open the editor", chromedp.Navigate(s.URL+"/postmortems/"+ref+"/edit"), chromedp.WaitVisible(chromedp.ID("edit-form")))
+	cur, err := s.App.Postmortems.Get(bobCtx, inc.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.App.Postmortems.Edit(bobCtx, inc.Number, cur.Version, cur.Body+"\nBob was here.\n", "bob's edit"); err != nil {
+		t.Fatal(err)
+	}
+	im.step("type and save", chromedp.SendKeys(chromedp.CSS(`#edit-form textarea[name="body"]`), "Ann's sentence."),
+		chromedp.Click(chromedp.CSS(`#edit-form button[type="submit"]`)), chromedp.WaitVisible(chromedp.CSS(`.banner-error`)))
+	im.has("refused", ".banner-error", "was changed by someone else")
+	if kept, _ := chromedp.Run(root, chromedp.Evaluate[string](`document.querySelector('#edit-form textarea').value`)); !strings.Contains(kept, "Ann's sentence.") {
+		t.Errorf("the typed text was lost")
+	}
+
 	// Two action items in the meeting view, one important and urgent.
 	im.step("meeting view", chromedp.Navigate(s.URL+"/postmortems/"+ref+"/meeting"), chromedp.WaitVisible(chromedp.ID("start-meeting")),
 		chromedp.Click(chromedp.ID("start-meeting")), chromedp.WaitVisible(chromedp.CSS(`.pm-countdown`)))
