@@ -88,6 +88,9 @@ func termOf(s string) (Term, bool) {
 	if len(words) > maxTerms {
 		words = words[:maxTerms]
 	}
+	if prefix && len([]rune(words[len(words)-1])) < 2 {
+		prefix = false // "a*" would match half the language: search the letter as a word
+	}
 	return Term{Words: words, Prefix: prefix}, true
 }
 

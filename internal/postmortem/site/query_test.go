@@ -12,6 +12,8 @@ func TestParseQuery(t *testing.T) {
 		{"Database  Replica", `"database" AND "replica"`, `'database' & 'replica'`},
 		{`"connection pool"`, `"connection pool"`, `('connection' <-> 'pool')`},
 		{"migrat*", `"migrat"*`, `'migrat':*`},
+		{"a*", `"a"`, `'a'`},
+		{"db*", `"db"*`, `'db':*`},
 		{"database -replica", `"database" NOT "replica"`, `'database' & !('replica')`},
 		{"eu-west-1", `"eu west 1"`, `('eu' <-> 'west' <-> '1')`},
 		{`NEAR(a, 2) OR title:x`, `"near a" AND "2" AND "or" AND "title x"`, `('near' <-> 'a') & '2' & 'or' & ('title' <-> 'x')`},

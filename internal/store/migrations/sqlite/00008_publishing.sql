@@ -40,8 +40,10 @@ CREATE INDEX pm_doc_labels_label ON pm_doc_labels (label, number);
 -- The full-text index; rowid is the incident number. porter + unicode61 with
 -- diacritics removed: "zurich" finds "Zürich", "outages" finds "outage".
 -- meta holds one token per filter value (year, severity, each service and
--- label), so that filters are intersected in the index like words.
-CREATE VIRTUAL TABLE pm_fts USING fts5(title, body, meta, tokenize = 'porter unicode61 remove_diacritics 2');
+-- label), so that filters are intersected in the index like words. Prefix
+-- indexes for 2–5 characters: a short prefix would otherwise merge the
+-- doclists of every word it starts (longer prefixes start few words).
+CREATE VIRTUAL TABLE pm_fts USING fts5(title, body, meta, tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3 4 5');
 -- Rank by BM25 with the title weighing ten times the body; meta not at all.
 INSERT INTO pm_fts (pm_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 0.0)');
 
