@@ -60,7 +60,8 @@ type App struct {
 
 	Publishing Publishing // the postmortem site, git review, tracker sync (publishing.go)
 
-	handler http.Handler
+	handler  http.Handler
+	pageTick time.Duration // Options.PageTick
 }
 
 // Options adjust how New builds the node; the zero value is production.
@@ -88,7 +89,7 @@ func New(ctx context.Context, cfg config.Config, logOut io.Writer, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Config: cfg, Log: log, Store: st, Hub: live.NewHub(), Now: opts.Now}
+	a := &App{Config: cfg, Log: log, Store: st, Hub: live.NewHub(), Now: opts.Now, pageTick: opts.PageTick}
 	if err := a.build(ctx, opts); err != nil {
 		st.Close()
 		return nil, err
@@ -123,7 +124,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	a.registerNotificationJobs(reg)
 	a.registerPostmortemJobs(reg)
 	a.registerPublishingJobs(reg)
-	q, err := jobs.Open(a.Store.DB(), a.Store.Dialect() == store.Postgres, reg, jobs.Options{PollInterval: opts.JobPoll, Log: a.Log})
+	q, err := jobs.Open(a.Store.DB(), a.Store.Dialect() == store.Postgres, reg, jobs.Options{PollInterval: opts.JobPoll, Log: a.Log, UrgentKinds: urgentJobKinds})
 	if err != nil {
 		return err
 	}

@@ -148,9 +148,6 @@ type Store interface {
 	DeleteLink(ctx context.Context, platform string, userID int64) error
 	// Capture reads a captured message; apperr NotFound when none.
 	Capture(ctx context.Context, platform, channelID, ts string) (Capture, error)
-	// AddCapture records a new capture inside an incident change's
-	// transaction; false when the message was captured already.
-	AddCapture(ctx context.Context, tx incident.Tx, c Capture) (bool, error)
 	// SaveCapture writes a capture inside an incident change's transaction.
 	SaveCapture(ctx context.Context, tx incident.Tx, c Capture) error
 	// Lock takes the incident's sync lease for holder until until, unless

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/access"
@@ -87,14 +86,7 @@ type Deps struct {
 // acting on commands, buttons, forms and reactions from the chat.
 type Service struct {
 	Deps
-
-	mu      sync.Mutex
-	missing map[int64]time.Time // Firebreak users the chat has no account for, until when not to ask again
 }
-
-// missingFor is how long "no chat account with that email" is believed, so
-// people outside the workspace do not cost a lookup on every sync.
-const missingFor = 10 * time.Minute
 
 // NewService builds the chat service.
 func NewService(d Deps) *Service {
@@ -114,7 +106,7 @@ func NewService(d Deps) *Service {
 		d.Log = slog.Default()
 	}
 	d.Config.BaseURL = strings.TrimRight(d.Config.BaseURL, "/")
-	return &Service{Deps: d, missing: map[int64]time.Time{}}
+	return &Service{Deps: d}
 }
 
 // Connected reports whether a chat platform is configured.
@@ -189,21 +181,12 @@ func (s *Service) chatUserOf(ctx context.Context, userID int64) (string, error) 
 	if !apperr.Is(err, apperr.CodeNotFound) {
 		return "", err
 	}
-	s.mu.Lock()
-	until, known := s.missing[userID]
-	s.mu.Unlock()
-	if known && s.Now().Before(until) {
-		return "", nil
-	}
 	u, err := s.Users.GetUser(access.With(ctx, access.System), userID)
 	if err != nil {
 		return "", err
 	}
 	id, err := s.Platform.UserByEmail(ctx, u.Email)
 	if err == ErrNoSuchUser {
-		s.mu.Lock()
-		s.missing[userID] = s.Now().Add(missingFor)
-		s.mu.Unlock()
 		return "", nil
 	}
 	if err != nil {

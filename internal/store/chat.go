@@ -135,24 +135,6 @@ func (r *Chat) Capture(ctx context.Context, platform, channelID, ts string) (cha
 		`SELECT `+chatCaptureColumns+` FROM chat_captures WHERE platform = $1 AND channel_id = $2 AND message_ts = $3`, platform, channelID, ts)
 }
 
-// AddCapture inserts a capture inside an incident change; false when the
-// message was captured already (two reactions, or Slack redelivering the
-// event, at the same moment).
-func (r *Chat) AddCapture(ctx context.Context, itx incident.Tx, c chat.Capture) (bool, error) {
-	t, ok := itx.(incidentTx)
-	if !ok {
-		return false, apperr.Internal(fmt.Errorf("chat: %T is not a transaction of this store", itx))
-	}
-	res, err := t.tx.ExecContext(ctx, `INSERT INTO chat_captures (`+chatCaptureColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (platform, channel_id, message_ts) DO NOTHING`,
-		c.Platform, c.ChannelID, c.MessageTS, c.Number, c.Author, c.Text, c.Permalink, c.Deleted, c.CapturedAt.UTC(), c.UpdatedAt.UTC())
-	if err != nil {
-		return false, mapErr(err)
-	}
-	n, err := res.RowsAffected()
-	return n == 1, mapErr(err)
-}
-
 // SaveCapture inserts or updates a capture inside an incident change.
 func (r *Chat) SaveCapture(ctx context.Context, itx incident.Tx, c chat.Capture) error {
 	t, ok := itx.(incidentTx)
