@@ -9,7 +9,7 @@ var pagingOperations = map[string]op{
 		query: []param{
 			{name: "status", desc: "Only these states; repeat or separate with commas.", schema: obj{"type": "string", "enum": []string{"triggered", "acknowledged", "resolved", "suppressed"}}, repeat: true},
 			{name: "open", desc: "true: only triggered and acknowledged pages.", schema: obj{"type": "boolean"}},
-			{name: "mine", desc: "true: only pages that notified the caller or that the caller acknowledged.", schema: obj{"type": "boolean"}},
+			{name: "mine", desc: "true: only pages that notified the caller or that the caller acted on.", schema: obj{"type": "boolean"}},
 			{name: "service", desc: "Only pages of this catalog service (by name): the service's page history.", schema: obj{"type": "string"}},
 			limitParam,
 		},

@@ -62,7 +62,7 @@ type Job interface{ Kind() string }
 type Filter struct {
 	Status    []Status
 	ServiceID int64
-	UserID    int64 // pages that notified or were acknowledged by this user
+	UserID    int64 // pages that notified this user or that they acted on
 	Open      bool  // triggered or acknowledged
 	Limit     int   // default 50, at most 500
 }

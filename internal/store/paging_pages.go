@@ -79,7 +79,7 @@ func (r *Paging) Pages(ctx context.Context, f paging.Filter) ([]paging.Page, err
 	}
 	if f.UserID != 0 {
 		u := arg(f.UserID)
-		where = append(where, `(p.acked_by = `+u+` OR p.id IN (SELECT page_id FROM page_events WHERE user_id = `+u+`))`)
+		where = append(where, `(p.acked_by = `+u+` OR p.id IN (SELECT page_id FROM page_events WHERE user_id = `+u+` OR actor_id = `+u+`))`)
 	}
 	q := `SELECT ` + pageColumns + pageFrom
 	if len(where) > 0 {
