@@ -188,6 +188,7 @@ func TestBrowserPostmortemFromResolveToClose(t *testing.T) {
 	im.step("close", chromedp.Navigate(s.URL+"/incidents/"+ref), chromedp.WaitVisible(chromedp.CSS(`[data-stage-to="closed"]`)),
 		chromedp.Click(chromedp.CSS(`[data-stage-to="closed"]`)))
 	im.has("closed", "#inc-stage", "Closed")
+	im.has("on the timeline", "#inc-timeline", "Ann Lee published the postmortem")
 
 	// Found in the library by a word of its body (the publishing capability's search, fed on publish).
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {

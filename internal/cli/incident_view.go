@@ -12,6 +12,7 @@ import (
 
 	"github.com/firebreak-hq/firebreak/internal/client"
 	"github.com/firebreak-hq/firebreak/internal/incident"
+	"github.com/firebreak-hq/firebreak/internal/postmortem"
 )
 
 // people resolves user ids to handles for display.
@@ -260,6 +261,13 @@ func describe(ev incident.Event, ppl people) string {
 		return fmt.Sprintf("published a public update (%s): %s", str(ev.After["status"]), ev.Note)
 	case incident.EventStakeholderUpdate:
 		return "sent a stakeholder update: " + ev.Note
+	case postmortem.EventPublished:
+		if c := str(ev.After["commit"]); c != "" {
+			return "published the postmortem (merge commit " + c + ")"
+		}
+		return "published the postmortem"
+	case postmortem.EventWaived:
+		return "waived the postmortem: " + ev.Note
 	}
 	s := string(ev.Kind)
 	if ev.Note != "" {

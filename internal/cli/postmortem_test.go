@@ -111,4 +111,6 @@ func TestPostmortemAndActionCommands(t *testing.T) {
 	r = admin.run(t, "postmortem", "waive", "INC-1", "--reason", "cosmetic, fixed in minutes").want(t, 0)
 	has(t, "waived", r.stdout, "waived; the incident may close")
 	admin.run(t, "incident", "stage", "INC-1", "closed").want(t, 0)
+	r = admin.run(t, "incident", "timeline", "INC-1").want(t, 0)
+	has(t, "timeline", r.stdout, "waived the postmortem: cosmetic, fixed in minutes")
 }

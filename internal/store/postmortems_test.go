@@ -435,3 +435,88 @@ func TestPostmortemRemindersAreSentOnce(t *testing.T) {
 		}
 	})
 }
+
+// pmPublisher and pmIndexer record what the publishing hooks are given.
+type pmPublisher struct{ docs []*postmortem.Doc }
+
+func (p *pmPublisher) Submit(_ context.Context, d *postmortem.Doc) error {
+	p.docs = append(p.docs, d)
+	return nil
+}
+
+type pmIndexer struct{ docs []*postmortem.Doc }
+
+func (p *pmIndexer) Index(_ context.Context, d *postmortem.Doc) error {
+	p.docs = append(p.docs, d)
+	return nil
+}
+
+// In git review mode, publishing submits the document to the Publisher; the
+// adapter's MarkPublished records the merge commit and appends the event;
+// the indexer gets the published document; a later edit is submitted again.
+func TestPostmortemGitModeUsesTheHooks(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		users, clk, actx, _ := newAuth(t, s)
+		u, err := users.CreateUser(actx, auth.UserInput{Handle: "ann", Name: "Ann Lee", Email: "ann@example.com", Level: "responder"})
+		must(t, err)
+		annCtx := ctxFor(t, users, u)
+		q := &recordingQueue{}
+		people := pmPeople{users}
+		incs := incident.NewService(s.Incidents(q), pmIncidentPeople{people}, allServices{}, incident.DefaultScale, clk.Now, nil)
+		pms := postmortem.NewService(s.Postmortems(q), incs, people, postmortem.Policy{Mode: postmortem.ModeGit}, clk.Now)
+		pub, idx := &pmPublisher{}, &pmIndexer{}
+		w := postmortem.NewWorkers(pms, nil, "https://fb.example", "", nil)
+		ctx := context.Background()
+
+		inc, err := incs.Declare(annCtx, incident.DeclareInput{Title: "Search is slow", Severity: "SEV2", TakeManager: true})
+		must(t, err)
+		for _, st := range []incident.Stage{incident.Resolved, incident.Improve} {
+			_, err = incs.ChangeStage(annCtx, inc.Number, 0, st, "")
+			must(t, err)
+		}
+		must(t, pms.Create(ctx, inc.Number))
+		_, err = pms.Publish(annCtx, inc.Number)
+		wantCode(t, err, apperr.CodeConflict) // no publisher on this node
+		pms.UsePublisher(pub)
+		pms.UseIndexer(idx)
+		pm, err := pms.Publish(annCtx, inc.Number)
+		must(t, err)
+		if pm.Status != postmortem.InReview {
+			t.Errorf("status %s", pm.Status)
+		}
+		jobs := hasJob[postmortem.SubmitJob](q)
+		if len(jobs) != 1 {
+			t.Fatalf("submit jobs %v", jobs)
+		}
+		must(t, w.Submit(ctx, jobs[0], 1))
+		if len(pub.docs) != 1 || pub.docs[0].Number != inc.Number || pub.docs[0].Facts.Ref != "INC-1" || pub.docs[0].Slug != "search-is-slow" {
+			t.Fatalf("submitted %+v", pub.docs)
+		}
+		// The merge: the adapter marks it published (as Firebreak itself).
+		sys := access.With(ctx, access.System)
+		must(t, pms.MarkPublished(sys, inc.Number, postmortem.Publication{Mode: postmortem.ModeGit, Commit: "abc123", URL: "https://git.example/pr/1"}))
+		doc, err := pms.Get(annCtx, inc.Number)
+		must(t, err)
+		if doc.Status != postmortem.Published || doc.Publication.Commit != "abc123" {
+			t.Errorf("published %+v", doc.Publication)
+		}
+		tl, err := incs.Timeline(annCtx, inc.Number)
+		must(t, err)
+		if last := tl[len(tl)-1]; last.Kind != postmortem.EventPublished || last.After["commit"] != "abc123" {
+			t.Errorf("event %+v", last)
+		}
+		for _, j := range hasJob[postmortem.IndexJob](q) {
+			must(t, w.Index(ctx, j, 1))
+		}
+		if len(idx.docs) != 1 || idx.docs[0].Status != postmortem.Published {
+			t.Errorf("indexed %d", len(idx.docs))
+		}
+		// An edit after publishing is submitted again (a new revision in git).
+		_, err = pms.Edit(annCtx, inc.Number, doc.Version, doc.Body+"\nLater.\n", "")
+		must(t, err)
+		if n := len(hasJob[postmortem.SubmitJob](q)); n != 2 {
+			t.Errorf("%d submit jobs after the edit: %+v", n, hasJob[postmortem.SubmitJob](q))
+		}
+		wantCode(t, pms.MarkPublished(sys, inc.Number, postmortem.Publication{Mode: "carrier pigeon"}), apperr.CodeInvalid)
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/auth"
 	"github.com/firebreak-hq/firebreak/internal/chat"
 	"github.com/firebreak-hq/firebreak/internal/incident"
+	"github.com/firebreak-hq/firebreak/internal/postmortem"
 )
 
 // eventView is one timeline entry in words.
@@ -143,6 +144,16 @@ func describe(e incident.Event, users map[int64]auth.User, bySeq map[int64]incid
 	case incident.EventStakeholderUpdate:
 		v.Kind = "other"
 		v.Text = fmt.Sprintf("%s sent an update to internal stakeholders", who)
+		v.Note = e.Note
+	case postmortem.EventPublished:
+		v.Kind = "other"
+		v.Text = fmt.Sprintf("%s published the postmortem", who)
+		if c := str(e.After, "commit"); c != "" {
+			v.Details = []string{"merge commit " + c}
+		}
+	case postmortem.EventWaived:
+		v.Kind = "other"
+		v.Text = fmt.Sprintf("%s waived the postmortem", who)
 		v.Note = e.Note
 	case chat.EventMessageEdited, chat.EventMessageDeleted:
 		v.Kind = "note"
