@@ -153,6 +153,7 @@ func (a *App) build(ctx context.Context, opts Options) error {
 	if err := a.buildPostmortems(q, opts); err != nil {
 		return err
 	}
+	a.chatForPostmortems()
 	if err := a.buildPublishing(q); err != nil {
 		return err
 	}

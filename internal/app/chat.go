@@ -184,3 +184,19 @@ func (p postmortemLinks) PostmortemURL(ctx context.Context, number int64) (strin
 	}
 	return strings.TrimRight(p.a.Config.BaseURL, "/") + "/postmortems/" + incident.Ref(number), nil
 }
+
+// chatForPostmortems lets the postmortem's basic information name the
+// incident's chat channel (built after chat, so wired here).
+func (a *App) chatForPostmortems() {
+	if a.Postmortems != nil {
+		a.Postmortems.UseChat(chatChannels{a})
+	}
+}
+
+// chatChannels gives the postmortem the channel chat made for an incident.
+type chatChannels struct{ a *App }
+
+func (c chatChannels) Channel(ctx context.Context, number int64) (string, error) {
+	l, err := c.a.Chat.Service.IncidentLinks(access.With(ctx, access.System), number)
+	return l.Channel, err
+}

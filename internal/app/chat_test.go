@@ -156,12 +156,17 @@ func TestSlackRunsAnIncident(t *testing.T) {
 		if inc.Roles.IncidentManager == 0 {
 			t.Fatalf("the declarer did not become IM: %+v", inc.Roles)
 		}
-		waitFor(t, "the call link and channel on the incident, and on the card", func() bool {
-			inc, _ = s.App.Incidents.Get(ctx, 1)
-			msgs := fake.Messages(ch.ID)
-			return len(msgs) > 0 && inc.ChatChannel == "#inc-1-checkout-is-down" &&
-				strings.HasPrefix(inc.ConferenceURL, "https://meet.jit.si/firebreak-inc-1-") && strings.Contains(msgs[0].Blocks, inc.ConferenceURL)
-		})
+		links, err := s.App.Chat.Service.IncidentLinks(ctx, 1)
+		if err != nil || links.Channel != "#inc-1-checkout-is-down" || links.ChannelID != ch.ID || !strings.HasPrefix(links.Call, "https://meet.jit.si/firebreak-inc-1-") {
+			t.Fatalf("incident links %+v %v", links, err)
+		}
+		if msgs := fake.Messages(ch.ID); !strings.Contains(msgs[0].Blocks, links.Call) || !strings.Contains(fake.Channel(ch.Name).Topic, links.Call) {
+			t.Fatalf("the card or topic lacks the call link %s: %+v", links.Call, msgs[0])
+		}
+		// Chat never writes the incident itself, so nobody editing it is told it changed under them.
+		if inc, _ = s.App.Incidents.Get(ctx, 1); inc.Version != 1 || inc.ConferenceURL != "" || inc.ChatChannel != "" {
+			t.Fatalf("the incident was written by chat: version %d, %q, %q", inc.Version, inc.ConferenceURL, inc.ChatChannel)
+		}
 		if card := fake.Messages(ch.ID)[0]; ch.Pins[0] != card.TS || !strings.Contains(card.Blocks, "INC-1: Checkout is down") || !strings.Contains(card.Blocks, "inc_resolve") {
 			t.Fatalf("card %+v pins %v", card, ch.Pins)
 		}

@@ -63,6 +63,7 @@ const (
 // CardLinks are the links a card shows besides the incident's own fields.
 type CardLinks struct {
 	Incident   string // the incident page in Firebreak
+	Call       string // the conference link
 	StatusPage string // the public status page telling about it, when published
 	Postmortem string // the postmortem, once there is one
 }
@@ -102,7 +103,7 @@ func CardFor(inc *incident.Incident, people map[int64]Person, links CardLinks) C
 		}
 	}
 	add("Incident", links.Incident)
-	add("Call", inc.ConferenceURL)
+	add("Call", links.Call)
 	add("Status page", links.StatusPage)
 	add("Postmortem", links.Postmortem)
 

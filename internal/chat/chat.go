@@ -148,8 +148,15 @@ type Store interface {
 	DeleteLink(ctx context.Context, platform string, userID int64) error
 	// Capture reads a captured message; apperr NotFound when none.
 	Capture(ctx context.Context, platform, channelID, ts string) (Capture, error)
+	// AddCapture records a new capture inside an incident change's
+	// transaction; false when the message was captured already.
+	AddCapture(ctx context.Context, tx incident.Tx, c Capture) (bool, error)
 	// SaveCapture writes a capture inside an incident change's transaction.
 	SaveCapture(ctx context.Context, tx incident.Tx, c Capture) error
+	// CallLink reads an incident's generated conference link; apperr NotFound when none.
+	CallLink(ctx context.Context, number int64) (string, error)
+	// AddCallLink records an incident's conference link unless it has one already.
+	AddCallLink(ctx context.Context, number int64, url string, at time.Time) error
 	// Lock takes the incident's sync lease for holder until until, unless
 	// another holder has it beyond now; it reports whether it was taken.
 	Lock(ctx context.Context, number int64, holder string, now, until time.Time) (bool, error)

@@ -82,10 +82,10 @@ func TestParseCommand(t *testing.T) {
 }
 
 func TestCardFollowsTheIncident(t *testing.T) {
-	inc := &incident.Incident{Number: 5, Title: "API errors", Severity: "SEV2", Stage: incident.Fix, ConferenceURL: "https://meet.jit.si/x",
+	inc := &incident.Incident{Number: 5, Title: "API errors", Severity: "SEV2", Stage: incident.Fix,
 		Roles: incident.Roles{FirstResponder: 1, DomainExperts: []int64{2, 3}}}
 	people := map[int64]Person{1: {Name: "Ana", ChatUserID: "UANA"}, 2: {Name: "Bo"}}
-	c := CardFor(inc, people, CardLinks{Incident: "https://fb/incidents/5", Postmortem: ""})
+	c := CardFor(inc, people, CardLinks{Incident: "https://fb/incidents/5", Call: "https://meet.jit.si/x", Postmortem: ""})
 	if c.Ref != "INC-5" || c.Stage != "Fix" || len(c.Roles) != 4 {
 		t.Fatalf("card %+v", c)
 	}

@@ -295,8 +295,8 @@ func (s *Service) statusText(ctx context.Context, inc *incident.Incident) string
 		}
 		fmt.Fprintf(&b, "%s: %s\n", r.Label, strings.Join(names, ", "))
 	}
-	if inc.ConferenceURL != "" {
-		fmt.Fprintf(&b, "Call: %s\n", inc.ConferenceURL)
+	if call, err := s.callLink(ctx, inc); err == nil && call != "" {
+		fmt.Fprintf(&b, "Call: %s\n", call)
 	}
 	return strings.TrimSpace(b.String())
 }

@@ -108,11 +108,11 @@ func randomToken(n int) string {
 	return string(b)
 }
 
-// Topic is the channel topic: what the incident is and where it stands.
-func Topic(inc *incident.Incident) string {
+// Topic is the channel topic: what the incident is, where it stands, and its call.
+func Topic(inc *incident.Incident, call string) string {
 	t := inc.Ref() + " · " + inc.Severity + " · " + inc.Stage.Label() + " · " + inc.Title
-	if inc.ConferenceURL != "" {
-		t += " · call: " + inc.ConferenceURL
+	if call != "" {
+		t += " · call: " + call
 	}
 	if len(t) > 250 { // Slack's topic limit
 		t = t[:250]

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/access"
@@ -86,7 +87,14 @@ type Deps struct {
 // acting on commands, buttons, forms and reactions from the chat.
 type Service struct {
 	Deps
+
+	mu      sync.Mutex
+	missing map[int64]time.Time // Firebreak users the chat has no account for, until when not to ask again
 }
+
+// missingFor is how long "no chat account with that email" is believed, so
+// people outside the workspace do not cost a lookup on every sync.
+const missingFor = 10 * time.Minute
 
 // NewService builds the chat service.
 func NewService(d Deps) *Service {
@@ -106,7 +114,7 @@ func NewService(d Deps) *Service {
 		d.Log = slog.Default()
 	}
 	d.Config.BaseURL = strings.TrimRight(d.Config.BaseURL, "/")
-	return &Service{Deps: d}
+	return &Service{Deps: d, missing: map[int64]time.Time{}}
 }
 
 // Connected reports whether a chat platform is configured.
@@ -181,12 +189,21 @@ func (s *Service) chatUserOf(ctx context.Context, userID int64) (string, error) 
 	if !apperr.Is(err, apperr.CodeNotFound) {
 		return "", err
 	}
+	s.mu.Lock()
+	until, known := s.missing[userID]
+	s.mu.Unlock()
+	if known && s.Now().Before(until) {
+		return "", nil
+	}
 	u, err := s.Users.GetUser(access.With(ctx, access.System), userID)
 	if err != nil {
 		return "", err
 	}
 	id, err := s.Platform.UserByEmail(ctx, u.Email)
 	if err == ErrNoSuchUser {
+		s.mu.Lock()
+		s.missing[userID] = s.Now().Add(missingFor)
+		s.mu.Unlock()
 		return "", nil
 	}
 	if err != nil {
@@ -289,12 +306,42 @@ func (s *Service) Status(ctx context.Context) (Status, error) {
 	return st, nil
 }
 
-// CallLink is an incident's conference link, for the postmortem's basic
-// information and anyone else who needs it ("" when it has none).
-func (s *Service) CallLink(ctx context.Context, number int64) (string, error) {
+// Links are an incident's chat channel and conference link.
+type Links struct {
+	Channel   string `json:"chat_channel,omitempty"` // "#inc-42-checkout-is-down"; "" until made
+	ChannelID string `json:"chat_channel_id,omitempty"`
+	Call      string `json:"conference_url,omitempty"`
+}
+
+// IncidentLinks returns an incident's channel and call link for whoever may
+// read the incident (the incident page, the postmortem's basic information).
+// The incident's own fields, set by a person, win.
+func (s *Service) IncidentLinks(ctx context.Context, number int64) (Links, error) {
 	inc, err := s.Incidents.Get(ctx, number)
 	if err != nil {
-		return "", err
+		return Links{}, err
 	}
-	return inc.ConferenceURL, nil
+	var l Links
+	if l.Call, err = s.callLink(ctx, inc); err != nil {
+		return Links{}, err
+	}
+	l.Channel = inc.ChatChannel
+	st, err := s.Store.Channel(ctx, number)
+	switch {
+	case err == nil:
+		l.ChannelID = st.ChannelID
+		if l.Channel == "" {
+			l.Channel = "#" + st.ChannelName
+		}
+	case !apperr.Is(err, apperr.CodeNotFound):
+		return Links{}, err
+	}
+	return l, nil
+}
+
+// CallLink is an incident's conference link, the small lookup for other
+// capabilities (the postmortem's basic information).
+func (s *Service) CallLink(ctx context.Context, number int64) (string, error) {
+	l, err := s.IncidentLinks(ctx, number)
+	return l.Call, err
 }

@@ -56,20 +56,32 @@ func (s *Service) Follow(inc *incident.Incident, e incident.Event) []incident.Jo
 	return jobs
 }
 
-// SetCallLink gives an incident that has none its conference link from the
-// template. Idempotent: a link set meanwhile (by a person or a retry) stays.
+// SetCallLink gives a new incident its conference link from the template,
+// kept beside the incident (not in it: writing the incident would bump its
+// version under the feet of whoever is editing it). Idempotent.
 func (s *Service) SetCallLink(ctx context.Context, j CallLinkJob) error {
-	ctx = access.With(ctx, access.System)
-	inc, err := s.Incidents.Get(ctx, j.Number)
-	if err != nil || inc.ConferenceURL != "" || !inc.Stage.Open() {
+	inc, err := s.Incidents.Get(access.With(ctx, access.System), j.Number)
+	if err != nil {
 		return err
 	}
-	link := CallLink(s.Config.CallTemplate, inc.Number)
-	_, err = s.Incidents.Update(ctx, inc.Number, inc.Version, incident.Patch{ConferenceURL: &link})
-	if apperr.Is(err, apperr.CodeStale) {
-		return s.SetCallLink(ctx, j) // someone changed it meanwhile: look again
-	}
+	_, err = s.callLink(ctx, inc)
 	return err
+}
+
+// callLink is the incident's conference link: the one a person set on the
+// incident, else the generated one (made now if it is missing).
+func (s *Service) callLink(ctx context.Context, inc *incident.Incident) (string, error) {
+	if inc.ConferenceURL != "" {
+		return inc.ConferenceURL, nil
+	}
+	link, err := s.Store.CallLink(ctx, inc.Number)
+	if !apperr.Is(err, apperr.CodeNotFound) {
+		return link, err
+	}
+	if err := s.Store.AddCallLink(ctx, inc.Number, CallLink(s.Config.CallTemplate, inc.Number), s.Now()); err != nil {
+		return "", err
+	}
+	return s.Store.CallLink(ctx, inc.Number)
 }
 
 // Sync brings the channel of incident j.Number in step: it creates the
@@ -128,7 +140,11 @@ func (s *Service) sync(ctx context.Context, j SyncJob) error {
 		st.UpdatedAt = s.Now().UTC()
 		return s.Store.SaveChannel(ctx, st)
 	}
-	if topic := Topic(inc); topic != st.Topic {
+	call, err := s.callLink(ctx, inc)
+	if err != nil {
+		return err
+	}
+	if topic := Topic(inc, call); topic != st.Topic {
 		if err := s.Platform.SetTopic(ctx, st.ChannelID, topic); err != nil {
 			return err
 		}
@@ -157,7 +173,7 @@ func (s *Service) sync(ctx context.Context, j SyncJob) error {
 			return err
 		}
 	}
-	card, err := s.card(sys, inc)
+	card, err := s.card(sys, inc, call)
 	if err != nil {
 		return err
 	}
@@ -213,8 +229,8 @@ func (s *Service) sync(ctx context.Context, j SyncJob) error {
 	return nil
 }
 
-// createChannel makes the incident's channel, records it, and names it on
-// the incident (so the incident page, API and CLI show it).
+// createChannel makes the incident's channel and records it beside the
+// incident (IncidentLinks reads it for the incident page and the postmortem).
 func (s *Service) createChannel(ctx context.Context, inc *incident.Incident) (ChannelState, error) {
 	ch, err := s.Platform.CreateChannel(ctx, ChannelName(s.Config.ChannelPattern, inc))
 	if err != nil {
@@ -225,22 +241,16 @@ func (s *Service) createChannel(ctx context.Context, inc *incident.Incident) (Ch
 	if err := s.Store.SaveChannel(ctx, st); err != nil {
 		return st, err
 	}
-	if inc.ChatChannel == "" {
-		name := "#" + ch.Name
-		if _, err := s.Incidents.Update(ctx, inc.Number, 0, incident.Patch{ChatChannel: &name}); err != nil && !apperr.Is(err, apperr.CodeInvalid) {
-			return st, err
-		}
-	}
 	return st, nil
 }
 
 // card builds the incident's card with its people and links.
-func (s *Service) card(ctx context.Context, inc *incident.Incident) (Card, error) {
+func (s *Service) card(ctx context.Context, inc *incident.Incident, call string) (Card, error) {
 	people, err := s.people(ctx, inc.Roles.Holders())
 	if err != nil {
 		return Card{}, err
 	}
-	links := CardLinks{Incident: s.incidentURL(inc.Number), Postmortem: s.postmortemURL(ctx, inc.Number)}
+	links := CardLinks{Incident: s.incidentURL(inc.Number), Call: call, Postmortem: s.postmortemURL(ctx, inc.Number)}
 	if s.StatusPages != nil {
 		if pubs, err := s.StatusPages.PublicIncidentsOf(ctx, inc.Number); err == nil && len(pubs) > 0 {
 			links.StatusPage = s.Config.BaseURL + "/status"

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -135,6 +137,24 @@ func (r *Chat) Capture(ctx context.Context, platform, channelID, ts string) (cha
 		`SELECT `+chatCaptureColumns+` FROM chat_captures WHERE platform = $1 AND channel_id = $2 AND message_ts = $3`, platform, channelID, ts)
 }
 
+// AddCapture inserts a capture inside an incident change; false when the
+// message was captured already (two reactions, or Slack redelivering the
+// event, at the same moment).
+func (r *Chat) AddCapture(ctx context.Context, itx incident.Tx, c chat.Capture) (bool, error) {
+	t, ok := itx.(incidentTx)
+	if !ok {
+		return false, apperr.Internal(fmt.Errorf("chat: %T is not a transaction of this store", itx))
+	}
+	res, err := t.tx.ExecContext(ctx, `INSERT INTO chat_captures (`+chatCaptureColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (platform, channel_id, message_ts) DO NOTHING`,
+		c.Platform, c.ChannelID, c.MessageTS, c.Number, c.Author, c.Text, c.Permalink, c.Deleted, c.CapturedAt.UTC(), c.UpdatedAt.UTC())
+	if err != nil {
+		return false, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, mapErr(err)
+}
+
 // SaveCapture inserts or updates a capture inside an incident change.
 func (r *Chat) SaveCapture(ctx context.Context, itx incident.Tx, c chat.Capture) error {
 	t, ok := itx.(incidentTx)
@@ -164,5 +184,23 @@ func (r *Chat) Lock(ctx context.Context, number int64, holder string, now, until
 // Unlock gives the lease back if holder still has it.
 func (r *Chat) Unlock(ctx context.Context, number int64, holder string) error {
 	_, err := r.s.db.ExecContext(ctx, `DELETE FROM chat_locks WHERE incident_number = $1 AND holder = $2`, number, holder)
+	return mapErr(err)
+}
+
+// CallLink reads an incident's generated conference link.
+func (r *Chat) CallLink(ctx context.Context, number int64) (string, error) {
+	var url string
+	err := r.s.db.QueryRowContext(ctx, `SELECT url FROM chat_call_links WHERE incident_number = $1`, number).Scan(&url)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", apperr.NotFound("a call link of " + incident.Ref(number))
+	}
+	return url, mapErr(err)
+}
+
+// AddCallLink records an incident's conference link unless it has one: the
+// first link made is kept, so every reader sees the same room.
+func (r *Chat) AddCallLink(ctx context.Context, number int64, url string, at time.Time) error {
+	_, err := r.s.db.ExecContext(ctx, `INSERT INTO chat_call_links (incident_number, url, created_at) VALUES ($1, $2, $3)
+		ON CONFLICT (incident_number) DO NOTHING`, number, url, at.UTC())
 	return mapErr(err)
 }

@@ -84,10 +84,16 @@ func TestChatChannelsLinksAndCaptures(t *testing.T) {
 		// A capture is written with the timeline note, in one transaction.
 		c := chat.Capture{Platform: "slack", ChannelID: "C1", MessageTS: "1700000001.000200", Number: inc.Number,
 			Author: "Ann", Text: "rolled back the deploy", Permalink: "https://x.slack.com/archives/C1/p1700000001000200", CapturedAt: now, UpdatedAt: now}
-		_, err = incs.RecordAlongside(access.With(ctx, alice), inc.Number, func(tx incident.Tx, a access.Actor, _ *incident.Incident, at time.Time) (incident.Event, error) {
-			return incident.Event{Kind: incident.EventNote, Note: c.Text}, cs.SaveCapture(ctx, tx, c)
-		})
-		must(t, err)
+		for i, want := range []bool{true, false} { // the second time: captured already
+			_, err = incs.RecordAlongside(access.With(ctx, alice), inc.Number, func(tx incident.Tx, a access.Actor, _ *incident.Incident, at time.Time) (incident.Event, error) {
+				added, err := cs.AddCapture(ctx, tx, c)
+				if added != want {
+					t.Errorf("AddCapture #%d = %v", i+1, added)
+				}
+				return incident.Event{Kind: incident.EventNote, Note: c.Text}, err
+			})
+			must(t, err)
+		}
 		c.Text, c.UpdatedAt = "rolled back the deploy to v41", now.Add(time.Minute)
 		_, err = incs.RecordAlongside(access.With(ctx, alice), inc.Number, func(tx incident.Tx, a access.Actor, _ *incident.Incident, at time.Time) (incident.Event, error) {
 			return incident.Event{Kind: chat.EventMessageEdited, Note: c.Text}, cs.SaveCapture(ctx, tx, c)
@@ -98,6 +104,16 @@ func TestChatChannelsLinksAndCaptures(t *testing.T) {
 		if got2.Text != c.Text || got2.Author != "Ann" || !got2.CapturedAt.Equal(now) || got2.Deleted {
 			t.Fatalf("capture = %+v", got2)
 		}
+		// The call link: the first one made is kept.
+		if _, err := cs.CallLink(ctx, inc.Number); !apperr.Is(err, apperr.CodeNotFound) {
+			t.Fatalf("call link before any: %v", err)
+		}
+		must(t, cs.AddCallLink(ctx, inc.Number, "https://meet.jit.si/a", now))
+		must(t, cs.AddCallLink(ctx, inc.Number, "https://meet.jit.si/b", now))
+		if link, err := cs.CallLink(ctx, inc.Number); err != nil || link != "https://meet.jit.si/a" {
+			t.Fatalf("call link %q %v", link, err)
+		}
+
 		// The sync lease: one holder at a time until it expires.
 		ok, err := cs.Lock(ctx, inc.Number, "a", now, now.Add(time.Minute))
 		must(t, err)

@@ -169,7 +169,7 @@ func (s *server) incidentView(r *http.Request, n int64) (*incidentView, error) {
 	}
 	now := s.now()
 	v := &incidentView{
-		Inc:      inc,
+		Inc:      s.withChatLinks(ctx, inc), // slack.go: the channel and call link kept beside it
 		Ref:      inc.Ref(),
 		Open:     inc.Stage.Open(),
 		Duration: formatDuration(inc.Duration(now)),

@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
 	"github.com/firebreak-hq/firebreak/internal/apperr"
 	"github.com/firebreak-hq/firebreak/internal/auth"
 	"github.com/firebreak-hq/firebreak/internal/chat"
+	"github.com/firebreak-hq/firebreak/internal/incident"
 )
 
 // slackView is the data of the Slack settings page.
@@ -80,4 +82,26 @@ func (s *server) unlinkSlackUser(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/settings/slack", http.StatusSeeOther)
 	return nil
+}
+
+// withChatLinks returns inc for showing, with the chat channel and call link
+// that chat keeps beside the incident filled in where the incident names
+// none itself (the edit form keeps the incident's own values).
+func (s *server) withChatLinks(ctx context.Context, inc *incident.Incident) *incident.Incident {
+	if s.chat == nil || (inc.ChatChannel != "" && inc.ConferenceURL != "") {
+		return inc
+	}
+	l, err := s.chat.IncidentLinks(ctx, inc.Number)
+	if err != nil {
+		s.log.Warn("web: chat links", "incident", inc.Number, "err", err)
+		return inc
+	}
+	shown := *inc
+	if shown.ChatChannel == "" {
+		shown.ChatChannel = l.Channel
+	}
+	if shown.ConferenceURL == "" {
+		shown.ConferenceURL = l.Call
+	}
+	return &shown
 }

@@ -51,7 +51,16 @@ CREATE TABLE chat_locks (
     until_ms        BIGINT NOT NULL
 );
 
+-- Each incident's conference link, made from the template when it is
+-- declared (the incident's own conference_url, set by a person, wins).
+CREATE TABLE chat_call_links (
+    incident_number BIGINT PRIMARY KEY REFERENCES incidents(number) ON DELETE CASCADE,
+    url             TEXT NOT NULL,
+    created_at      TIMESTAMPTZ NOT NULL
+);
+
 -- +goose Down
+DROP TABLE chat_call_links;
 DROP TABLE chat_locks;
 DROP TABLE chat_captures;
 DROP TABLE chat_user_links;
