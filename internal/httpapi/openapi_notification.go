@@ -20,7 +20,7 @@ var notificationOperations = map[string]op{
 		desc: "A wrong code counts against the five tries even though it is refused (400).", body: verifyBody{}, status: 200, resp: ContactMethod{}},
 	"POST /api/v1/me/contact-methods/{contact}/resend-code": {tag: "notifications", summary: "Send a new verification code (at most one a minute)", status: 202, errors: []int{409}},
 	"POST /api/v1/me/contact-methods/{contact}/test": {tag: "notifications", summary: "Send a test notification to a verified contact method",
-		desc: "It goes through the whole delivery pipeline, throttle included; its outcome shows in the history.", status: 202, resp: DeliveryOut{}},
+		desc: "It goes through the whole delivery pipeline, throttle included; its outcome shows in the history. 400 when the method is not verified yet.", status: 202, resp: DeliveryOut{}, errors: []int{400}},
 	"GET /api/v1/me/notification-rules": {tag: "notifications", summary: "My notification rules, and what a message of each urgency would do now",
 		desc:   "Without a rule for an urgency the default applies: high urgency to every verified contact method at once, low urgency to verified email addresses (or every verified method without one).",
 		status: 200, resp: notificationRuleList{}},
