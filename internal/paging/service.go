@@ -187,8 +187,10 @@ func (s *Service) Raise(ctx context.Context, t Trigger) (Page, error) {
 				return err
 			}
 		}
-		if err := tx.Audit(ctx, audit.New(a, now, "page.raise", pageRef(page.ID), map[string]any{"source": t.Source, "source_id": t.SourceID})); err != nil {
-			return err
+		if a.UserID != 0 { // a person paged someone; Firebreak's own pages are on the page's timeline
+			if err := tx.Audit(ctx, audit.New(a, now, "page.raise", pageRef(page.ID), map[string]any{"source": t.Source, "source_id": t.SourceID})); err != nil {
+				return err
+			}
 		}
 		return tx.Publish(ctx, Topic)
 	})
