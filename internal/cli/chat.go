@@ -11,6 +11,34 @@ type ChatCmd struct {
 	Status     ChatStatusCmd     `cmd:"" help:"Show how Slack is connected, who is linked, and the incident channels (admins)."`
 	LinkUser   ChatLinkUserCmd   `cmd:"" name:"link-user" help:"Link a Firebreak user to their Slack account by hand, when their emails differ (admins)."`
 	UnlinkUser ChatUnlinkUserCmd `cmd:"" name:"unlink-user" help:"Remove a user's Slack link; they are matched by email again (admins)."`
+	Links      ChatLinksCmd      `cmd:"" help:"Show an incident's Slack channel and call link."`
+}
+
+// ChatLinksCmd prints an incident's channel and call link.
+type ChatLinksCmd struct {
+	Incident string `arg:"" help:"The incident, e.g. INC-42."`
+}
+
+// Run prints them.
+func (c *ChatLinksCmd) Run(e *env) error {
+	cl, err := e.client()
+	if err != nil {
+		return err
+	}
+	var raw json.RawMessage
+	l, err := cl.WithRaw(&raw).IncidentChat(e.ctx, strings.ToUpper(c.Incident))
+	if err != nil {
+		return err
+	}
+	if e.json {
+		return e.printJSON(raw)
+	}
+	channel := l.Channel
+	if channel == "" {
+		channel = "—"
+	}
+	fmt.Fprintf(e.stdout, "Channel: %s\nCall:    %s\n", channel, l.Call)
+	return nil
 }
 
 // ChatStatusCmd prints the chat settings.

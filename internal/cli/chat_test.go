@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/access"
 	"github.com/firebreak-hq/firebreak/internal/app/apptest"
@@ -31,6 +33,16 @@ func TestChatCommandsAgainstServer(t *testing.T) {
 	has(t, "unlink-user", r.stdout, "Unlinked bob from Slack.")
 	r = admin.run(t, "--json", "chat", "status").want(t, 0)
 	has(t, "status json", r.stdout, `"links":[]`)
+
+	admin.run(t, "incident", "declare", "Search is slow").want(t, 0)
+	var links string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		links = admin.run(t, "chat", "links", "inc-1").want(t, 0).stdout
+		if strings.Contains(links, "#inc-1-search-is-slow") || time.Now().After(deadline) {
+			break
+		}
+	}
+	has(t, "chat links", links, "Channel: #inc-1-search-is-slow", "Call:    https://meet.jit.si/firebreak-inc-1-")
 
 	_, tok := s.User(t, "rita", "Rita", access.Responder, "")
 	r = cli(t).with("FIREBREAK_URL", s.URL).with("FIREBREAK_TOKEN", tok).run(t, "chat", "status")

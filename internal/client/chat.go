@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -58,4 +59,18 @@ func (c *Client) LinkChatUser(ctx context.Context, userID int64, chatUserID stri
 // UnlinkChatUser removes a user's chat link (admins).
 func (c *Client) UnlinkChatUser(ctx context.Context, userID int64) error {
 	return c.do(ctx, request{method: http.MethodDelete, path: "/api/v1/chat/links/" + pathID(userID)}, nil)
+}
+
+// ChatLinks are an incident's chat channel and conference link.
+type ChatLinks struct {
+	Channel   string `json:"chat_channel,omitempty"`
+	ChannelID string `json:"chat_channel_id,omitempty"`
+	Call      string `json:"conference_url,omitempty"`
+}
+
+// IncidentChat reads an incident's chat channel and conference link.
+func (c *Client) IncidentChat(ctx context.Context, ref string) (ChatLinks, error) {
+	var out ChatLinks
+	err := c.do(ctx, request{method: http.MethodGet, path: "/api/v1/incidents/" + url.PathEscape(ref) + "/chat"}, &out)
+	return out, err
 }

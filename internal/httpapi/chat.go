@@ -65,3 +65,20 @@ func (s *server) deleteChatLink(w http.ResponseWriter, r *http.Request) error {
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// getIncidentChat is an incident's chat channel and conference link, which
+// chat keeps beside the incident (any signed-in reader of the incident).
+func (s *server) getIncidentChat(w http.ResponseWriter, r *http.Request) error {
+	if err := s.chatOff(); err != nil {
+		return err
+	}
+	n, err := incidentRef(r)
+	if err != nil {
+		return err
+	}
+	l, err := s.chat.IncidentLinks(r.Context(), n)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, l)
+}

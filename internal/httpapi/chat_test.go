@@ -2,10 +2,12 @@ package httpapi_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/chat"
+	"github.com/firebreak-hq/firebreak/internal/incident"
 	"github.com/firebreak-hq/firebreak/internal/store"
 )
 
@@ -36,4 +38,16 @@ func chatTour(t *testing.T, e *env, step func(r req, status int) map[string]any)
 	step(req{method: "PUT", path: annLink, token: ann, body: map[string]any{"chat_user_id": "U0ANN"}}, 403)
 	step(req{method: "DELETE", path: annLink, token: adm}, 204)
 	step(req{method: "DELETE", path: annLink, token: adm}, 404)
+
+	inc, err := e.inc.Declare(e.ctx(e.ann), incident.DeclareInput{Title: "Chat links"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l = step(req{method: "GET", path: "/api/v1/incidents/" + inc.Ref() + "/chat", token: ann}, 200)
+	if call, _ := l["conference_url"].(string); !strings.HasPrefix(call, "https://meet.jit.si/firebreak-inc-") {
+		t.Errorf("incident chat links %v", l)
+	}
+	if again := step(req{method: "GET", path: "/api/v1/incidents/" + inc.Ref() + "/chat", token: ann}, 200); again["conference_url"] != l["conference_url"] {
+		t.Errorf("the call link changed: %v then %v", l, again)
+	}
 }

@@ -6,6 +6,11 @@ import "github.com/firebreak-hq/firebreak/internal/chat"
 // (/slack/events, /slack/commands, /slack/interactions) are not part of this
 // API: they speak Slack's formats and are signed with the app's secret.
 var chatOperations = map[string]op{
+	"GET /api/v1/incidents/{ref}/chat": {
+		tag: "chat", summary: "An incident's chat channel and conference link",
+		desc:   "The channel Firebreak made for the incident (once made) and its conference link: the one a person set on the incident, else the one generated from `chat.call_link_template`.",
+		status: 200, resp: chat.Links{},
+	},
 	"GET /api/v1/chat": {
 		tag: "chat", summary: "The chat connection, linked users and incident channels (admins)",
 		desc:   "How Slack is connected (socket or http) and its state, the configured command, reaction and channel pattern, every Firebreak user linked to a Slack account (by email or by hand), and every incident channel with what Firebreak did in it.",

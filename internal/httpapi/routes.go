@@ -202,6 +202,12 @@ func (s *server) routes() []route {
 
 		// Chat: the Slack app's connection, user links and incident channels.
 		{"GET /api/v1/chat", signedIn, s.getChat},
+		{"GET /api/v1/incidents/{ref}/chat", signedIn, s.getIncidentChat},
+		{"PUT /api/v1/chat/links/{user}", signedIn, s.putChatLink},
+		{"DELETE /api/v1/chat/links/{user}", signedIn, s.deleteChatLink},
+
+		// Chat: the Slack app's connection, user links and incident channels.
+		{"GET /api/v1/chat", signedIn, s.getChat},
 		{"PUT /api/v1/chat/links/{user}", signedIn, s.putChatLink},
 		{"DELETE /api/v1/chat/links/{user}", signedIn, s.deleteChatLink},
 
