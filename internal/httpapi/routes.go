@@ -206,11 +206,6 @@ func (s *server) routes() []route {
 		{"PUT /api/v1/chat/links/{user}", signedIn, s.putChatLink},
 		{"DELETE /api/v1/chat/links/{user}", signedIn, s.deleteChatLink},
 
-		// Chat: the Slack app's connection, user links and incident channels.
-		{"GET /api/v1/chat", signedIn, s.getChat},
-		{"PUT /api/v1/chat/links/{user}", signedIn, s.putChatLink},
-		{"DELETE /api/v1/chat/links/{user}", signedIn, s.deleteChatLink},
-
 		// Publishing: the postmortem site's search, git review, action items' issues.
 		{"GET /api/v1/published-postmortems", signedIn, s.searchPostmortems},
 		{"GET /api/v1/published-postmortems/{ref}", signedIn, s.getPublishedPostmortem},
