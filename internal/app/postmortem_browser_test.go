@@ -134,6 +134,7 @@ func TestBrowserPostmortemFromResolveToClose(t *testing.T) {
 	// The answers side by side; the disagreement on the second why is marked; pulled into the document.
 	im.step("answers", chromedp.Navigate(s.URL+"/postmortems/"+ref+"/answers"), chromedp.WaitVisible(chromedp.ID("answers")))
 	im.has("disagreement", "#answers tbody tr.pm-disagree:last-child", "Why? (2)")
+	browser.Screenshot(t, root, filepath.Join(pmShots(t), "postmortem-answers.png"))
 	im.step("pull the answers in", chromedp.Click(chromedp.ID("pull")), chromedp.WaitVisible(chromedp.ID("pm-doc")))
 	im.has("pulled", "#pm-doc", "Perspective B")
 
@@ -169,6 +170,11 @@ func TestBrowserPostmortemFromResolveToClose(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#item-form button[type="submit"]`)))
 	im.has("second item", "#meeting-items", "agreed with Petra Product")
 	im.has("labels", "#meeting-items", "pm-action-item inc-1")
+	im.step("start on the second item", chromedp.Click(chromedp.CSS(`#meeting-items .pm-item:nth-child(2) summary`)),
+		chromedp.SetValue(chromedp.CSS(`#meeting-items .pm-item:nth-child(2) select[name="status"]`), "in_progress"),
+		chromedp.Click(chromedp.CSS(`#meeting-items .pm-item:nth-child(2) button[type="submit"]`)))
+	im.has("item in progress", "#meeting-items .pm-item:nth-child(2)", "Petra Product) · in_progress")
+	browser.Screenshot(t, root, filepath.Join(pmShots(t), "postmortem-meeting.png"))
 
 	// Review: Ann asks Rita; Rita approves in her own browser; Ann publishes.
 	im.step("request review", chromedp.Navigate(s.URL+"/postmortems/"+ref), chromedp.WaitVisible(chromedp.ID("reviewers-form")),
@@ -212,14 +218,29 @@ func TestBrowserPostmortemFromResolveToClose(t *testing.T) {
 	im.has("slos", "#slos", "5-Why forms before the meeting 100% 2 of 2")
 	im.step("action items", chromedp.Navigate(s.URL+"/actions?filter=open"), chromedp.WaitVisible(chromedp.ID("action-items")))
 	im.has("items listed", "#action-items", "Review checklist for config changes")
-	im.step("mark one done", chromedp.Click(chromedp.CSS(`#action-items tbody tr:first-child button`)), chromedp.WaitVisible(chromedp.ID("action-items")))
+	im.step("mark one done", chromedp.Click(chromedp.CSS(`#action-items tbody tr:first-child button`)))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(25 * time.Millisecond) {
+		// The page comes back with one open item left.
+		n, _ := chromedp.Run(root, chromedp.Evaluate[int](`document.readyState === "complete" ? document.querySelectorAll("#action-items tbody tr").length : -1`))
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d open items after marking one done", n)
+		}
+	}
 	im.step("templates", chromedp.Navigate(s.URL+"/settings/postmortem-templates"), chromedp.WaitVisible(chromedp.CSS(`textarea[name="body"]`)))
 	im.has("built-in template", "main", "Blameless (built in)")
 
-	dir := os.Getenv("FIREBREAK_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
+	dir := pmShots(t)
 	im.step("back to the postmortem", chromedp.Navigate(s.URL+"/postmortems/"+ref), chromedp.WaitVisible(chromedp.ID("pm-doc")))
 	browser.Screenshot(t, root, filepath.Join(dir, "postmortem-desktop.png"))
+}
+
+// pmShots is where the screenshots go (FIREBREAK_SCREENSHOTS, or the test's temporary directory).
+func pmShots(t *testing.T) string {
+	if dir := os.Getenv("FIREBREAK_SCREENSHOTS"); dir != "" {
+		return dir
+	}
+	return t.TempDir()
 }
