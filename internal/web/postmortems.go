@@ -46,6 +46,9 @@ type pmView struct {
 	DefaultDue time.Time // for a new important+urgent item
 	From       string    // "meeting" when shown in the meeting view (the item form returns there)
 	MaxMeeting string    // the timebox in words
+	CanEdit    bool      // the actor may change action items (a responder)
+	// ItemStatuses are the statuses an action item may take.
+	ItemStatuses []postmortem.ItemStatus
 }
 
 type pmReviewerRow struct {
@@ -103,6 +106,7 @@ func (s *server) pmData(r *http.Request, n int64) (*pmView, error) {
 	now := s.now()
 	v := &pmView{Doc: doc, Ref: inc.Ref(), Inc: inc, HTML: postmortem.Render(doc.Body), Warnings: postmortem.Blameless(doc.Body, doc.Facts.Involved),
 		Users: users, Teams: teams, Policy: s.pm.Policy(), Now: now, MaxMeeting: postmortem.Spoken(s.pm.Policy().MaxMeeting), Involved: slices.Contains(inc.Involved, a.UserID)}
+	v.CanEdit, v.ItemStatuses = a.Can(access.Responder), []postmortem.ItemStatus{postmortem.ItemOpen, postmortem.ItemInProgress, postmortem.ItemDone, postmortem.ItemWontDo}
 	v.IsIM = a.IsAdmin() || a.UserID == inc.Roles.IncidentManager || (inc.Roles.IncidentManager == 0 && a.Can(access.Responder))
 	v.MayWaive = v.IsIM && s.pm.Policy().MayWaive(inc.Severity) && doc.Status != postmortem.Published && doc.Status != postmortem.Waived
 	if inc.Times.Resolved != nil {
@@ -320,4 +324,28 @@ func (s *server) pmAddItem(r *http.Request, n int64) (string, error) {
 		return "/postmortems/" + incident.Ref(n) + "/meeting#items", err
 	}
 	return "/postmortems/" + incident.Ref(n) + "#items", err
+}
+
+// pmUpdateItem changes an action item from its "Change" form.
+func (s *server) pmUpdateItem(r *http.Request, n int64) (string, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return "", errNotFoundPage
+	}
+	st := postmortem.ItemStatus(r.PostFormValue("status"))
+	owner, po := pmInt(r, "owner_id"), r.PostFormValue("product_owner")
+	in := postmortem.ItemInput{Status: &st, OwnerID: &owner, ProductOwner: &po}
+	if strings.TrimSpace(r.PostFormValue("due")) != "" {
+		due, err := pmTime(r, "due")
+		if err != nil {
+			return "", err
+		}
+		in.Due = &due
+	}
+	_, err = s.pm.UpdateItem(r.Context(), id, pmInt(r, "version"), in)
+	target := "/postmortems/" + incident.Ref(n) + "#items"
+	if r.PostFormValue("from") == "meeting" {
+		target = "/postmortems/" + incident.Ref(n) + "/meeting#items"
+	}
+	return target, err
 }

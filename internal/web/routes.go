@@ -110,6 +110,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /postmortems/{ref}/meeting/end", s.signedIn(s.pmMeetingAction(s.pmEnd)))
 	mux.Handle("POST /postmortems/{ref}/meeting/notes", s.signedIn(s.pmMeetingAction(s.pmNotes)))
 	mux.Handle("POST /postmortems/{ref}/items", s.signedIn(s.pmAction(s.pmAddItem)))
+	mux.Handle("POST /postmortems/{ref}/items/{id}", s.signedIn(s.pmAction(s.pmUpdateItem)))
 	mux.Handle("POST /postmortems/{ref}/reviewers", s.signedIn(s.pmAction(s.pmRequestReview)))
 	mux.Handle("POST /postmortems/{ref}/review", s.signedIn(s.pmAction(s.pmDecide)))
 	mux.Handle("POST /postmortems/{ref}/comments", s.signedIn(s.pmAction(s.pmComment)))
