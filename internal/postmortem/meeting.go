@@ -46,6 +46,9 @@ func (s *Service) Schedule(ctx context.Context, number int64, in MeetingInput) (
 		in.Minutes = int(s.policy.MaxMeeting / time.Minute)
 	}
 	in.Location = strings.TrimSpace(in.Location)
+	if in.Location == "" {
+		in.Location = inc.ConferenceURL // the incident's call, unless a room is named
+	}
 	if utf8.RuneCountInString(in.Location) > 500 || strings.ContainsAny(in.Location, "\r\n") {
 		return nil, apperr.Invalid("location", "must be one line of at most 500 characters")
 	}
