@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -69,12 +70,23 @@ func (s *Service) Capture(ctx context.Context, capturerID string, msg ChatMessag
 		if err := capturable(a, inc); err != nil {
 			return incident.Event{}, err
 		}
+		added, err := s.Store.AddCapture(ctx, tx, c)
+		if err != nil {
+			return incident.Event{}, err
+		}
+		if !added {
+			return incident.Event{}, errCapturedAlready // rolls the change back: one note per message
+		}
 		return incident.Event{Kind: incident.EventNote, Note: captureNote(c, msg.At),
-				After: map[string]any{"source": s.platformName(), "author": author, "said_at": msg.At.UTC().Format(time.RFC3339), "permalink": link, "message_ts": msg.TS}},
-			s.Store.SaveCapture(ctx, tx, c)
+			After: map[string]any{"source": s.platformName(), "author": author, "said_at": msg.At.UTC().Format(time.RFC3339), "permalink": link, "message_ts": msg.TS}}, nil
 	})
+	if errors.Is(err, errCapturedAlready) {
+		return nil
+	}
 	return err
 }
+
+var errCapturedAlready = errors.New("chat: message captured already")
 
 // Edited reflects an edit of a captured message on the timeline as a new
 // event; the original note stays, as the timeline is append-only.
