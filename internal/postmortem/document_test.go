@@ -2,6 +2,7 @@ package postmortem
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -60,6 +61,26 @@ func TestDraftAndSyncKeepPeoplesText(t *testing.T) {
 	}
 	if got := Agenda(body); len(got) != 8 || got[0] != "Summary" || got[7] != "Action items" {
 		t.Errorf("agenda %q", got)
+	}
+}
+
+type fixedRefs struct{ ch, page string }
+
+func (f fixedRefs) Channel(context.Context, int64) (string, error)   { return f.ch, nil }
+func (f fixedRefs) PagingRef(context.Context, int64) (string, error) { return f.page, nil }
+
+// The chat and paging hooks fill the block when the incident names no channel or page.
+func TestFactsAskTheHooks(t *testing.T) {
+	s := NewService(nil, nil, nil, Policy{}, func() time.Time { return t0 })
+	s.UseChat(fixedRefs{"#inc-7-checkout", "page 41"})
+	s.UsePaging(fixedRefs{"#inc-7-checkout", "page 41"})
+	f, err := s.facts(context.Background(), &incident.Incident{Number: 7, Title: "x", CreatedAt: t0})
+	if err != nil || f.ChatChannel != "#inc-7-checkout" || f.PagingRef != "page 41" {
+		t.Errorf("facts %+v %v", f, err)
+	}
+	f, _ = s.facts(context.Background(), &incident.Incident{Number: 7, ChatChannel: "#own", PagingRef: "PD-1", CreatedAt: t0})
+	if f.ChatChannel != "#own" || f.PagingRef != "PD-1" {
+		t.Errorf("the incident's own fields lost: %+v", f)
 	}
 }
 

@@ -28,6 +28,13 @@ type ChatChannels interface {
 	Channel(ctx context.Context, number int64) (string, error)
 }
 
+// PagingRefs tells the paging reference of an incident (e.g. "page 41,
+// acknowledged by Ann") when the paging capability keeps its pages apart
+// from the incident; the incident's own paging_ref field wins.
+type PagingRefs interface {
+	PagingRef(ctx context.Context, number int64) (string, error)
+}
+
 // Mailer sends email. SendCalendar adds an iCalendar part (text/calendar;
 // method=<method>) that calendar programs show as an invitation or a
 // cancellation. The email adapter satisfies it.

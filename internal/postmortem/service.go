@@ -37,6 +37,7 @@ type Service struct {
 	people     People
 	components Components
 	chat       ChatChannels
+	paging     PagingRefs
 	publisher  Publisher
 	indexer    Indexer
 	tracker    Tracker
@@ -54,6 +55,9 @@ func (s *Service) UseComponents(c Components) { s.components = c }
 
 // UseChat sets the hook that tells an incident's chat channel (the chat capability).
 func (s *Service) UseChat(c ChatChannels) { s.chat = c }
+
+// UsePaging sets the hook that tells an incident's paging reference (the paging capability).
+func (s *Service) UsePaging(p PagingRefs) { s.paging = p }
 
 // UsePublisher sets the git review adapter (git mode).
 func (s *Service) UsePublisher(p Publisher) { s.publisher = p }
@@ -172,6 +176,11 @@ func (s *Service) facts(ctx context.Context, inc *incident.Incident) (Facts, err
 		ch, err := s.chat.Channel(ctx, inc.Number)
 		if err == nil {
 			f.ChatChannel = ch
+		}
+	}
+	if f.PagingRef == "" && s.paging != nil {
+		if ref, err := s.paging.PagingRef(ctx, inc.Number); err == nil {
+			f.PagingRef = ref
 		}
 	}
 	if s.components != nil && len(inc.Services) > 0 {
