@@ -79,12 +79,19 @@ func signLink(key []byte, l Link) string {
 // ParseLink checks a link's signature and expiry (not whether it was used).
 func (s *Service) ParseLink(ctx context.Context, token string) (Link, error) {
 	bad := apperr.Invalid("link", "this link is not valid; open the page in Firebreak instead")
+	// Only the URL-safe alphabet: the decoder would skip line breaks, and
+	// a link has one spelling.
+	if strings.IndexFunc(token, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+	}) >= 0 {
+		return Link{}, bad
+	}
 	p64, mac64, ok := strings.Cut(token, ".")
 	if !ok {
 		return Link{}, bad
 	}
-	payload, err1 := base64.RawURLEncoding.DecodeString(p64)
-	mac, err2 := base64.RawURLEncoding.DecodeString(mac64)
+	payload, err1 := base64.RawURLEncoding.Strict().DecodeString(p64) // one spelling per link: no variants of a used one
+	mac, err2 := base64.RawURLEncoding.Strict().DecodeString(mac64)
 	if err1 != nil || err2 != nil {
 		return Link{}, bad
 	}
