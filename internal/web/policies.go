@@ -73,7 +73,7 @@ func (tn targetNames) format(ts []paging.Target) string {
 
 func lookup(m map[int64]string, name string) (int64, bool) {
 	if id, err := strconv.ParseInt(name, 10, 64); err == nil {
-		return id, true
+		return id, id > 0
 	}
 	for id, n := range m {
 		if strings.EqualFold(n, name) {
