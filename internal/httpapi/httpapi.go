@@ -40,10 +40,10 @@ type Deps struct {
 	// https://firebreak.example.com. It decides the name and Secure flag of
 	// the session cookie set by POST /api/v1/login, as the web UI does; when
 	// empty they follow the request (TLS or loopback → __Host- and Secure).
+	BaseURL string
+
 	// Postmortems is the Improve stage: postmortems, meetings, forms, action items.
 	Postmortems *postmortem.Service
-
-	BaseURL string
 
 	// Publishing is the postmortem site, git review and tracker links.
 	Publishing Publishing
@@ -59,13 +59,13 @@ type Deps struct {
 type server struct {
 	inc     *incident.Service
 	auth    *auth.Service
-	pm      *postmortem.Service
 	catalog *catalog.Catalog
 	triage  *detect.Service
 	status  *statuspage.Service
 	oncall  *oncall.Service
 	paging  *paging.Service
 	notify  *notification.Service
+	pm      *postmortem.Service
 	pub     Publishing
 	chat    *chat.Service
 	log     *slog.Logger
@@ -83,7 +83,6 @@ func New(d Deps) http.Handler {
 	}
 	s := &server{
 		inc:     d.Incidents,
-		pm:      d.Postmortems,
 		auth:    d.Auth,
 		catalog: d.Catalog,
 		triage:  d.Triage,
@@ -91,6 +90,7 @@ func New(d Deps) http.Handler {
 		paging:  d.Paging,
 		notify:  d.Notify,
 		pub:     d.Publishing,
+		pm:      d.Postmortems,
 		oncall:  d.OnCall,
 		chat:    d.Chat,
 		log:     d.Log,

@@ -171,6 +171,7 @@ var pathParams = map[string]struct {
 	"update": {statusPathParams["update"], obj{"type": "integer"}}, "subscriber": {statusPathParams["subscriber"], obj{"type": "integer"}},
 	"status": {statusPathParams["status"], obj{"type": "string"}}, "pageid": {statusPathParams["pageid"], obj{"type": "string"}},
 	"incidentid": {statusPathParams["incidentid"], obj{"type": "string"}}, "componentid": {statusPathParams["componentid"], obj{"type": "string"}},
+
 	// Postmortems (descriptions in openapi_postmortem.go).
 	"version": {pmPathParams["version"], obj{"type": "integer"}}, "item": {pmPathParams["item"], obj{"type": "integer"}},
 	"template": {pmPathParams["template"], obj{"type": "integer"}},

@@ -13,9 +13,9 @@ func allOperations() map[string]op {
 	maps.Copy(all, detectOperations)
 	maps.Copy(all, statusOperations)
 	maps.Copy(all, pagingOperations)
-	maps.Copy(all, postmortemOperations)
 	maps.Copy(all, oncallOperations)
 	maps.Copy(all, notificationOperations)
+	maps.Copy(all, postmortemOperations)
 	maps.Copy(all, publishingOperations)
 	maps.Copy(all, chatOperations)
 	return all

@@ -90,6 +90,7 @@ func (s *server) routes() http.Handler {
 	mux.Handle("POST /services/{id}/paging", s.signedIn(s.serviceForm(s.setServicePaging)))
 	mux.Handle("POST /services/{id}/maintenance", s.signedIn(s.serviceForm(s.addMaintenance)))
 	mux.Handle("POST /services/{id}/maintenance/end", s.signedIn(s.serviceForm(s.endMaintenance)))
+
 	// Improve: postmortems, the meeting, 5-Why forms, action items, the process SLOs.
 	mux.Handle("GET /postmortems", s.signedIn(s.postmortemList))
 	mux.Handle("GET /postmortems/slos", s.signedIn(s.postmortemSLOs))

@@ -35,14 +35,14 @@ import (
 
 // Deps is what the web interface needs from the rest of Firebreak.
 type Deps struct {
-	// Notify is personal notifications: the "my notifications" page.
-	Notify *notification.Service
-
 	// Chat is the Slack app's settings (slack.go); nil: not built.
 	Chat *chat.Service
 
 	// OnCall is on-call schedules: who is on call, calendars, overrides.
 	OnCall *oncall.Service
+
+	// Notify is personal notifications: the "my notifications" page.
+	Notify *notification.Service
 
 	Incidents *incident.Service
 	Auth      *auth.Service
@@ -59,29 +59,30 @@ type Deps struct {
 	// ScheduleNames names the on-call schedules for the policy editor (nil: ids are shown).
 	ScheduleNames func(ctx context.Context) (map[int64]string, error)
 
-	// Postmortems is the Improve stage: postmortems, meetings, forms, action items.
-	Postmortems *postmortem.Service
 	// Site is the postmortems library (nil: not built).
 	Site *site.Service
 	// GitReview and Tracker show a postmortem's git review and its items' issues (nil: not configured).
 	GitReview *gitpub.Service
 	Tracker   *tracker.Service
+
+	// Postmortems is the Improve stage: postmortems, meetings, forms, action items.
+	Postmortems *postmortem.Service
 }
 
 // server holds the dependencies and the parsed templates.
 type server struct {
-	notify *notification.Service // personal notifications (notifications.go)
-
 	chat *chat.Service // the Slack settings (slack.go)
 
 	oncall *oncall.Service // on-call schedules (oncall*.go)
 
+	notify *notification.Service // personal notifications (notifications.go)
+
 	inc     *incident.Service
-	pm      *postmortem.Service
 	auth    *auth.Service
 	catalog *catalog.Catalog
 	triage  *detect.Service
 	status  *statuspage.Service
+	pm      *postmortem.Service
 	hub     *live.Hub
 	log     *slog.Logger
 	now     func() time.Time
@@ -110,12 +111,12 @@ func New(d Deps) http.Handler {
 	}
 	st := newStaticFiles()
 	s := &server{
-		pm:        d.Postmortems,
 		inc:       d.Incidents,
 		auth:      d.Auth,
 		catalog:   d.Catalog,
 		triage:    d.Triage,
 		status:    d.Status,
+		pm:        d.Postmortems,
 		publicURL: d.BaseURL,
 		hub:       d.Hub,
 		log:       d.Log,
@@ -130,9 +131,9 @@ func New(d Deps) http.Handler {
 		paging:        d.Paging,
 		scheduleNames: d.ScheduleNames,
 	}
+	s.notify = d.Notify
 	s.oncall = d.OnCall
 	s.chat = d.Chat
-	s.notify = d.Notify
 	return s.routes()
 }
 
