@@ -65,7 +65,9 @@ func measure(runs int, f func() error) ([]time.Duration, error) {
 
 // q is the p-quantile of sorted durations, to the microsecond (the maths is
 // faster than benchkit.Quantile's 10 µs rounding).
-func q(d []time.Duration, p float64) time.Duration { return d[int(p*float64(len(d)-1))].Round(time.Microsecond) }
+func q(d []time.Duration, p float64) time.Duration {
+	return d[int(p*float64(len(d)-1))].Round(time.Microsecond)
+}
 
 func report(what string, d []time.Duration, extra string) {
 	fmt.Printf("%-52s median %9v  p99 %9v  max %9v  %s\n", what, q(d, .5), q(d, .99), q(d, 1), extra)

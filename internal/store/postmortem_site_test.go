@@ -14,16 +14,16 @@ import (
 
 var siteDocs = []site.Doc{
 	{Number: 1, Title: "Checkout outage in Zürich", Slug: "checkout-zurich", Severity: "SEV1", Services: []string{"checkout"}, Labels: []string{"database"},
-		Markdown: "## Summary\n\nThe **connection pool** of the checkout database was exhausted. Payments failed for 40 minutes.\n\nA naïve retry loop made it worse.",
+		Markdown:   "## Summary\n\nThe **connection pool** of the checkout database was exhausted. Payments failed for 40 minutes.\n\nA naïve retry loop made it worse.",
 		IncidentAt: time.Date(2025, 3, 2, 10, 0, 0, 0, time.UTC)},
 	{Number: 2, Title: "Search latency", Slug: "search-latency", Severity: "SEV3", Services: []string{"search"},
-		Markdown: "Search was slow. The pool of workers was small; a connection to the index timed out. 数据库 故障 was logged by the Tokyo team.",
+		Markdown:   "Search was slow. The pool of workers was small; a connection to the index timed out. 数据库 故障 was logged by the Tokyo team.",
 		IncidentAt: time.Date(2025, 7, 9, 10, 0, 0, 0, time.UTC)},
 	{Number: 3, Title: "Login errors", Slug: "login", Severity: "SEV2", Services: []string{"auth", "checkout"}, Labels: []string{"database", "config"},
-		Markdown: "Logins failed after a database failover. The database replica lagged; database connections were refused; the database team fixed the database config.",
+		Markdown:   "Logins failed after a database failover. The database replica lagged; database connections were refused; the database team fixed the database config.",
 		IncidentAt: time.Date(2024, 11, 20, 10, 0, 0, 0, time.UTC)},
 	{Number: 4, Title: "Database maintenance overran", Slug: "maintenance", Severity: "SEV3", Services: []string{"billing"},
-		Markdown: "A planned migration took longer than the window; the latency of writes rose. <script>alert(1)</script> was pasted in the chat log when the threshold < 3 & rising fired.",
+		Markdown:   "A planned migration took longer than the window; the latency of writes rose. <script>alert(1)</script> was pasted in the chat log when the threshold < 3 & rising fired.",
 		IncidentAt: time.Date(2025, 1, 15, 10, 0, 0, 0, time.UTC)},
 }
 
@@ -38,7 +38,6 @@ func putSiteDocs(t *testing.T, s *store.Store) *store.PostmortemSite {
 	}
 	return idx
 }
-
 
 func hitNumbers(hits []site.Hit) []int64 {
 	out := []int64{}
@@ -137,8 +136,8 @@ func TestPostmortemSiteSearchConformance(t *testing.T) {
 			name  string
 			q     string
 			f     site.Filter
-			want  []int64 // as a set
-			first int64   // the expected best hit, 0: any
+			want  []int64  // as a set
+			first int64    // the expected best hit, 0: any
 			above [2]int64 // [a, b]: a ranks above b
 		}{
 			{"one word, stemmed", "failed", site.Filter{}, []int64{1, 3}, 0, [2]int64{}},

@@ -110,10 +110,10 @@ func stripQuoted(s string, quote rune) string {
 
 func TestRenderSnippet(t *testing.T) {
 	cases := map[string]string{
-		"a " + Mark + "b" + EndMark + " <i>":   "a <mark>b</mark> &lt;i&gt;",
-		Mark + "open":                          "<mark>open</mark>",
-		EndMark + "stray" + Mark + Mark + "x":  "stray<mark>x</mark>",
-		`"quotes" & 'apostrophes'`:             "&#34;quotes&#34; &amp; &#39;apostrophes&#39;",
+		"a " + Mark + "b" + EndMark + " <i>":  "a <mark>b</mark> &lt;i&gt;",
+		Mark + "open":                         "<mark>open</mark>",
+		EndMark + "stray" + Mark + Mark + "x": "stray<mark>x</mark>",
+		`"quotes" & 'apostrophes'`:            "&#34;quotes&#34; &amp; &#39;apostrophes&#39;",
 	}
 	for in, want := range cases {
 		if got := string(RenderSnippet(in)); got != want {
