@@ -200,3 +200,7 @@ func (c chatChannels) Channel(ctx context.Context, number int64) (string, error)
 	l, err := c.a.Chat.Service.IncidentLinks(access.With(ctx, access.System), number)
 	return l.Channel, err
 }
+
+func (c chatChannels) CallLink(ctx context.Context, number int64) (string, error) {
+	return c.a.Chat.Service.CallLink(access.With(ctx, access.System), number)
+}

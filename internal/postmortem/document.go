@@ -148,6 +148,7 @@ func BasicInfo(f Facts, now time.Time) string {
 	}
 	row("Involved", strings.Join(names, ", "))
 	row("Chat channel", f.ChatChannel)
+	row("Call", f.CallLink)
 	row("Paging", f.PagingRef)
 	row("Blast radius", f.BlastRadius)
 	row("Severity", f.Severity)

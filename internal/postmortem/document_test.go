@@ -68,6 +68,9 @@ type fixedRefs struct{ ch, page string }
 
 func (f fixedRefs) Channel(context.Context, int64) (string, error)   { return f.ch, nil }
 func (f fixedRefs) PagingRef(context.Context, int64) (string, error) { return f.page, nil }
+func (f fixedRefs) CallLink(context.Context, int64) (string, error) {
+	return "https://meet.jit.si/firebreak-inc-7-x", nil
+}
 
 // The chat and paging hooks fill the block when the incident names no channel or page.
 func TestFactsAskTheHooks(t *testing.T) {
@@ -75,11 +78,11 @@ func TestFactsAskTheHooks(t *testing.T) {
 	s.UseChat(fixedRefs{"#inc-7-checkout", "page 41"})
 	s.UsePaging(fixedRefs{"#inc-7-checkout", "page 41"})
 	f, err := s.facts(context.Background(), &incident.Incident{Number: 7, Title: "x", CreatedAt: t0})
-	if err != nil || f.ChatChannel != "#inc-7-checkout" || f.PagingRef != "page 41" {
+	if err != nil || f.ChatChannel != "#inc-7-checkout" || f.PagingRef != "page 41" || f.CallLink != "https://meet.jit.si/firebreak-inc-7-x" {
 		t.Errorf("facts %+v %v", f, err)
 	}
-	f, _ = s.facts(context.Background(), &incident.Incident{Number: 7, ChatChannel: "#own", PagingRef: "PD-1", CreatedAt: t0})
-	if f.ChatChannel != "#own" || f.PagingRef != "PD-1" {
+	f, _ = s.facts(context.Background(), &incident.Incident{Number: 7, ChatChannel: "#own", PagingRef: "PD-1", ConferenceURL: "https://zoom.example/j/1", CreatedAt: t0})
+	if f.ChatChannel != "#own" || f.PagingRef != "PD-1" || f.CallLink != "https://zoom.example/j/1" {
 		t.Errorf("the incident's own fields lost: %+v", f)
 	}
 }

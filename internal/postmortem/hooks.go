@@ -22,10 +22,12 @@ type Tracker interface {
 	Sync(ctx context.Context, item ActionItem) error
 }
 
-// ChatChannels tells the chat channel of an incident when the chat
-// capability created one (the incident's own chat_channel field wins).
+// ChatChannels tells the chat channel and the call link of an incident when
+// the chat capability made them (the incident's own chat_channel and
+// conference_url fields win).
 type ChatChannels interface {
 	Channel(ctx context.Context, number int64) (string, error)
+	CallLink(ctx context.Context, number int64) (string, error)
 }
 
 // PagingRefs tells the paging reference of an incident (e.g. "page 41,

@@ -113,6 +113,7 @@ type Facts struct {
 	IncidentManager *Person       `json:"incident_manager,omitempty"`
 	Involved        []Person      `json:"involved"`
 	ChatChannel     string        `json:"chat_channel,omitempty"`
+	CallLink        string        `json:"call_link,omitempty"` // the incident's conference room
 	PagingRef       string        `json:"paging_ref,omitempty"`
 	BlastRadius     string        `json:"blast_radius,omitempty"`
 	Severity        string        `json:"severity"`

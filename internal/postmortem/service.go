@@ -150,7 +150,7 @@ func responder(a access.Actor) error {
 // facts gathers the incident's facts for the basic-information block.
 func (s *Service) facts(ctx context.Context, inc *incident.Incident) (Facts, error) {
 	f := Facts{
-		Ref: inc.Ref(), Title: inc.Title, Date: inc.CreatedAt, ChatChannel: inc.ChatChannel, PagingRef: inc.PagingRef,
+		Ref: inc.Ref(), Title: inc.Title, Date: inc.CreatedAt, ChatChannel: inc.ChatChannel, CallLink: inc.ConferenceURL, PagingRef: inc.PagingRef,
 		BlastRadius: blastText(inc.BlastRadius), Severity: inc.Severity, Duration: inc.Duration(s.now()),
 		Resolved: inc.Times.Resolved, Services: append([]string{}, inc.Services...), Involved: []Person{}, Components: []string{}, Labels: []string{},
 	}
@@ -176,6 +176,11 @@ func (s *Service) facts(ctx context.Context, inc *incident.Incident) (Facts, err
 		ch, err := s.chat.Channel(ctx, inc.Number)
 		if err == nil {
 			f.ChatChannel = ch
+		}
+	}
+	if f.CallLink == "" && s.chat != nil {
+		if link, err := s.chat.CallLink(ctx, inc.Number); err == nil {
+			f.CallLink = link
 		}
 	}
 	if f.PagingRef == "" && s.paging != nil {
