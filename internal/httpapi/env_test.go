@@ -86,7 +86,7 @@ func newEnv(t testing.TB, db string) *env {
 	sp := statuspage.NewService(st.StatusPages(nil), e.inc, time.Now)
 	e.pm = newPostmortems(st, e.inc, e.auth)
 	srv := httptest.NewServer(httpapi.New(httpapi.Deps{Incidents: e.inc, Auth: e.auth, Catalog: e.cat, Triage: e.tri, Status: sp, Log: logger,
-		OnCall: oncall.NewService(st.OnCall(), time.Now), Postmortems: e.pm, Chat: newChat(st, e), Notify: newNotify(st, e), Publishing: newPublishing(t, st)}))
+		OnCall: oncall.NewService(st.OnCall(), time.Now), Postmortems: e.pm, Chat: newChat(st, e), Notify: newNotify(st, e), Publishing: newPublishing(t, st), Paging: newPaging(st)}))
 	t.Cleanup(srv.Close)
 	e.url = srv.URL
 

@@ -338,6 +338,8 @@ func TestTourOfEveryRoute(t *testing.T) {
 
 		publishingTour(t, e, step) // publishing_test.go
 
+		pagingTour(t, e, step) // paging_test.go
+
 		// Problems match the Problem schema too, including a stale one.
 		step(req{method: "GET", path: "/api/v1/incidents/INC-99", token: ann}, 404)
 		step(req{method: "PATCH", path: ref, token: ann, header: map[string]string{"If-Match": `"1"`}, body: map[string]any{"title": "x"}}, 412)
