@@ -1,0 +1,122 @@
+package app_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/firebreak-hq/firebreak/internal/access"
+	"github.com/firebreak-hq/firebreak/internal/app/apptest"
+	"github.com/firebreak-hq/firebreak/internal/catalog"
+	"github.com/firebreak-hq/firebreak/internal/paging"
+	"github.com/firebreak-hq/firebreak/internal/testkit/browser"
+)
+
+// In a real browser on a whole node, an admin writes an escalation policy
+// in the editor (and sees who it would page, when, before saving), gives it
+// to a service; a page raised on the service shows in the pages list; the
+// admin opens it, acknowledges it, and sees the status and the timeline
+// say so.
+func TestBrowserPagingMainPath(t *testing.T) {
+	s := apptest.Start(t)
+	const pw = "correct horse battery staple"
+	ada, _ := s.User(t, "ada", "Ada Admin", access.Admin, pw)
+	svc, err := s.App.Catalog.CreateService(s.AdminContext(), catalog.ServiceInput{Name: "checkout"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := browser.New(t)
+
+	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := chromedp.Do(cctx, actions...); err != nil {
+			body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerText`))
+			t.Fatalf("%s: %v\npage:\n%s", what, err, body)
+		}
+	}
+	// has waits until the text shows in the element (a form post or a
+	// live refresh replaces it meanwhile).
+	has := func(what, sel, text string) {
+		t.Helper()
+		var got string
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			got, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`(document.querySelector(`+strconv.Quote(sel)+`)||{}).innerText||""`))
+			if strings.Contains(strings.Join(strings.Fields(got), " "), text) {
+				return
+			}
+		}
+		t.Fatalf("%s: %q not in %s:\n%s", what, text, sel, got)
+	}
+
+	step("sign in", chromedp.Navigate(s.URL+"/"), chromedp.WaitVisible(chromedp.CSS(`input[name="login"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="login"]`), "ada"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), pw),
+		chromedp.Click(chromedp.CSS(`.login-card button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.topbar`)))
+
+	// The editor: one step, repeated once, previewed before saving.
+	step("open the editor", chromedp.Navigate(s.URL+"/policies/new"), chromedp.WaitVisible(chromedp.ID("policy-form")))
+	step("type the policy",
+		chromedp.SendKeys(chromedp.CSS(`#policy-form input[name="name"]`), "Checkout on call"),
+		chromedp.SetValue(chromedp.CSS(`#policy-form fieldset.step-row:nth-of-type(1) input[name="targets"]`), "@ada"),
+		chromedp.SetValue(chromedp.CSS(`#policy-form fieldset.step-row:nth-of-type(1) input[name="delay"]`), "5"),
+		chromedp.SetValue(chromedp.CSS(`#policy-form input[name="repeat"]`), "1"),
+		chromedp.Click(chromedp.CSS(`#policy-form button[value="preview"]`)))
+	has("the preview says who is paged at once", "#policy-preview", "0s step 1 @ada Ada Admin")
+	has("and again 5 minutes later", "#policy-preview", "round 2, step 1 @ada Ada Admin")
+	// Saving opens the saved policy (which can now be deleted).
+	step("save it", chromedp.Click(chromedp.CSS(`#policy-form button[value="save"]`)), chromedp.WaitVisible(chromedp.CSS(`form[action$="/delete"]`)))
+	has("titled", "h1", "Checkout on call")
+	pols, err := s.App.Paging.Policies(s.AdminContext())
+	if err != nil || len(pols) != 1 || pols[0].Name != "Checkout on call" || len(pols[0].Steps) != 1 || pols[0].Repeat != 1 || pols[0].Steps[0].DelayMinutes != 5 {
+		t.Fatalf("saved policies %+v, %v", pols, err)
+	}
+
+	// The service's paging page.
+	svcPaging := s.URL + "/services/" + strconv.FormatInt(svc.ID, 10) + "/paging"
+	step("give it to checkout", chromedp.Navigate(svcPaging), chromedp.WaitVisible(chromedp.CSS(`select[name="policy_id"]`)),
+		chromedp.SetValue(chromedp.CSS(`select[name="policy_id"]`), strconv.FormatInt(pols[0].ID, 10)),
+		chromedp.Click(chromedp.CSS(`form[action$="/paging"] button[type="submit"]`)))
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if sp, err := s.App.Paging.ServicePaging(s.AdminContext(), svc.ID); err == nil && sp.PolicyID == pols[0].ID {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("service paging %+v, %v", sp, err)
+		}
+	}
+	step("the choice stays", chromedp.Navigate(svcPaging), chromedp.WaitVisible(chromedp.CSS(`select[name="policy_id"]`)))
+	chosen, _ := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`select[name="policy_id"]`)))
+	if chosen != strconv.FormatInt(pols[0].ID, 10) {
+		t.Fatalf("service policy %q, want %d", chosen, pols[0].ID)
+	}
+
+	// Something pages the service: its policy pages Ada.
+	p, err := s.App.Paging.Raise(s.AdminContext(), paging.Trigger{Source: paging.FromManual, ServiceID: svc.ID, Summary: "Checkout error rate above 5%"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step("the pages list", chromedp.Navigate(s.URL+"/pages"), chromedp.WaitVisible(chromedp.ID("page-list")))
+	has("the page is listed, triggered", "#page-list", "Checkout error rate above 5%")
+	has("on its policy", "#page-list", "Checkout on call")
+	has("triggered", "#page-list", "triggered")
+
+	step("open it", chromedp.Click(chromedp.CSS(`#page-list a[href="/pages/`+strconv.FormatInt(p.ID, 10)+`"]`)),
+		chromedp.WaitVisible(chromedp.ID("page-status")))
+	has("the detail shows it triggered", "#page-status", "triggered")
+	has("who it paged", "#page-timeline", "Ada Admin")
+	step("acknowledge", chromedp.Click(chromedp.CSS(`form[action$="/ack"] button`)))
+	has("acknowledged", "#page-status", "acknowledged")
+	has("by whom", ".facts-list", "Acknowledged by Ada Admin")
+	has("on the timeline", "#page-timeline", "Ada Admin · Acknowledged")
+
+	got, err := s.App.Paging.Get(s.AdminContext(), p.ID)
+	if err != nil || got.Status != paging.Acknowledged || got.AckedBy != ada.ID {
+		t.Fatalf("stored page %+v, %v", got, err)
+	}
+}
