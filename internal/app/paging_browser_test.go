@@ -20,7 +20,8 @@ import (
 // in the editor (and sees who it would page, when, before saving), gives it
 // to a service; a page raised on the service shows in the pages list; the
 // admin opens it, acknowledges it, and sees the status and the timeline
-// say so.
+// say so. The list and the page follow changes made elsewhere (another
+// person resolving or acknowledging through the service) without a reload.
 func TestBrowserPagingMainPath(t *testing.T) {
 	s := apptest.Start(t)
 	const pw = "correct horse battery staple"
@@ -96,15 +97,35 @@ func TestBrowserPagingMainPath(t *testing.T) {
 		t.Fatalf("service policy %q, want %d", chosen, pols[0].ID)
 	}
 
-	// Something pages the service: its policy pages Ada.
-	p, err := s.App.Paging.Raise(s.AdminContext(), paging.Trigger{Source: paging.FromManual, ServiceID: svc.ID, Summary: "Checkout error rate above 5%"})
+	// live waits until the page follows changes (its SSE stream is open)
+	// and marks the document; unchanged reports that no reload replaced it.
+	live := func(what string) {
+		t.Helper()
+		step(what, chromedp.WaitVisible(chromedp.CSS(`html.is-live body`)),
+			chromedp.Evaluate[chromedp.Void](`window.notReloaded = true`))
+	}
+	unchanged := func(what string) {
+		t.Helper()
+		if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded === true`)); !ok {
+			t.Fatalf("%s: the page was reloaded", what)
+		}
+	}
+	bob, _ := s.User(t, "bob", "Bob Builder", access.Responder, pw)
+	asBob := access.With(context.Background(), access.Actor{UserID: bob.ID, Handle: "bob", Name: "Bob Builder", Level: access.Responder, Source: "test"})
+
+	// Something pages the service while the list is open: its policy
+	// pages Ada, and the list shows it without a reload.
+	step("the pages list", chromedp.Navigate(s.URL+"/pages"), chromedp.WaitVisible(chromedp.ID("page-list")))
+	live("the list follows changes")
+	has("nothing open yet", "#page-list", "No pages open")
+	p, err := s.App.Paging.Raise(s.AdminContext(), paging.Trigger{Source: paging.FromManual, SourceID: 1, ServiceID: svc.ID, Summary: "Checkout error rate above 5%"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	step("the pages list", chromedp.Navigate(s.URL+"/pages"), chromedp.WaitVisible(chromedp.ID("page-list")))
-	has("the page is listed, triggered", "#page-list", "Checkout error rate above 5%")
+	has("the page is listed", "#page-list", "Checkout error rate above 5%")
 	has("on its policy", "#page-list", "Checkout on call")
 	has("triggered", "#page-list", "triggered")
+	unchanged("the list")
 
 	step("open it", chromedp.Click(chromedp.CSS(`#page-list a[href="/pages/`+strconv.FormatInt(p.ID, 10)+`"]`)),
 		chromedp.WaitVisible(chromedp.ID("page-status")))
@@ -114,9 +135,37 @@ func TestBrowserPagingMainPath(t *testing.T) {
 	has("acknowledged", "#page-status", "acknowledged")
 	has("by whom", ".facts-list", "Acknowledged by Ada Admin")
 	has("on the timeline", "#page-timeline", "Ada Admin · Acknowledged")
-
 	got, err := s.App.Paging.Get(s.AdminContext(), p.ID)
 	if err != nil || got.Status != paging.Acknowledged || got.AckedBy != ada.ID {
 		t.Fatalf("stored page %+v, %v", got, err)
 	}
+
+	// Bob resolves it elsewhere (the CLI, Slack, a link): Ada's open page
+	// shows it without a reload.
+	live("the page follows changes")
+	if _, err := s.App.Paging.Resolve(asBob, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	has("resolved live", "#page-status", "resolved")
+	has("Bob's resolve on the timeline", "#page-timeline", "Bob Builder · Resolved")
+	unchanged("the page")
+
+	// A second page, open in Ada's browser, acknowledged by Bob.
+	p2, err := s.App.Paging.Raise(s.AdminContext(), paging.Trigger{Source: paging.FromManual, SourceID: 2, ServiceID: svc.ID, Summary: "Checkout latency"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step("open the second page", chromedp.Navigate(s.URL+"/pages/"+strconv.FormatInt(p2.ID, 10)), chromedp.WaitVisible(chromedp.ID("page-status")))
+	has("triggered", "#page-status", "triggered")
+	live("the second page follows changes")
+	if _, err := s.App.Paging.Acknowledge(asBob, p2.ID); err != nil {
+		t.Fatal(err)
+	}
+	has("acknowledged live", "#page-status", "acknowledged")
+	has("by Bob", ".facts-list", "Acknowledged by Bob Builder")
+	has("on the timeline", "#page-timeline", "Bob Builder · Acknowledged")
+	if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.querySelector('form[action$="/ack"]')`)); !ok {
+		t.Fatal("the Acknowledge button is still offered")
+	}
+	unchanged("the second page")
 }

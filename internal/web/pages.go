@@ -34,6 +34,7 @@ type pageDetailView struct {
 	Policies []paging.Policy
 	CanAct   bool
 	AckedBy  string
+	Version  int64 // for the live stream: see pageLive
 }
 
 type timelineRow struct {
@@ -126,7 +127,7 @@ func (s *server) showPageDetail(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	names := s.userNames(ctx)
-	v := pageDetailView{Page: p, CanAct: actor(r).Can(access.Responder) && p.Open(), AckedBy: pageUserName(names, p.AckedBy)}
+	v := pageDetailView{Page: p, CanAct: actor(r).Can(access.Responder) && p.Open(), AckedBy: pageUserName(names, p.AckedBy), Version: pageVersion(p)}
 	for _, e := range events {
 		who := pageUserName(names, e.UserID)
 		if who == "" {

@@ -75,6 +75,8 @@ func (s *server) routes() http.Handler {
 	// /p/{token} are the signed one-time links of notices (no sign-in).
 	mux.Handle("GET /pages", s.signedIn(s.pageList))
 	mux.Handle("GET /pages/{id}", s.signedIn(s.pageDetail))
+	mux.Handle("GET /live/pages", s.signedIn(s.pageListLive))
+	mux.Handle("GET /pages/{id}/live", s.signedIn(s.pageLive))
 	mux.Handle("POST /pages/{id}/ack", s.signedIn(s.pageAction(s.ackPage)))
 	mux.Handle("POST /pages/{id}/resolve", s.signedIn(s.pageAction(s.resolvePage)))
 	mux.Handle("POST /pages/{id}/escalate", s.signedIn(s.pageAction(s.escalatePage)))
