@@ -77,6 +77,9 @@ func (r *Paging) Pages(ctx context.Context, f paging.Filter) ([]paging.Page, err
 	if f.ServiceID != 0 {
 		where = append(where, `p.service_id = `+arg(f.ServiceID))
 	}
+	if f.IncidentNumber != 0 {
+		where = append(where, `p.incident_number = `+arg(f.IncidentNumber))
+	}
 	if f.UserID != 0 {
 		u := arg(f.UserID)
 		where = append(where, `(p.acked_by = `+u+` OR p.id IN (SELECT page_id FROM page_events WHERE user_id = `+u+` OR actor_id = `+u+`))`)

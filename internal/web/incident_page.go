@@ -15,6 +15,7 @@ import (
 // incidentView is everything the incident page shows.
 type incidentView struct {
 	Inc           *incident.Incident
+	Pages         []pageRow // who was paged for it: incident_pages.go
 	Ref           string
 	Severity      incident.Severity
 	Open          bool
@@ -209,6 +210,9 @@ func (s *server) incidentView(r *http.Request, n int64) (*incidentView, error) {
 	v.Labels = sortedLabels(inc.Labels)
 	for _, id := range inc.Involved {
 		v.InvolvedNames = append(v.InvolvedNames, nameOf(byID, id))
+	}
+	if v.Pages, err = s.incidentPages(r, n); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
