@@ -64,9 +64,10 @@ type Filter struct {
 	ServiceID int64
 	UserID    int64 // pages that notified this user or that they acted on
 	Open      bool  // triggered or acknowledged
+	Limit     int   // default 50, at most 500
+
 	// IncidentNumber, when set, keeps the pages linked to that incident.
 	IncidentNumber int64
-	Limit     int   // default 50, at most 500
 }
 
 // ServicePaging is how a service is paged: the escalation policy of its
