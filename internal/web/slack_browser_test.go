@@ -49,12 +49,19 @@ func TestBrowserSlackSettings(t *testing.T) {
 	}
 	run("link Carla", chromedp.SetValue(chromedp.CSS(`select[name="user_id"]`), strconv.FormatInt(carla.ID, 10)),
 		chromedp.SendKeys(chromedp.CSS(`input[name="slack_id"]`), "U0CARLA01"),
-		chromedp.Click(chromedp.CSS(`form[action="/settings/slack/links"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#slack-links`)))
-	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.querySelector('#slack-links').innerText.includes('U0CARLA01')`,
-		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
-		body, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.body.innerText`))
-		t.Fatalf("the link is not listed: %v\n%s", err, body)
+		chromedp.Click(chromedp.CSS(`form[action="/settings/slack/links"] button[type="submit"]`)))
+	// The form posts and the browser navigates to the page again: while it
+	// does, an evaluation fails with "navigated or closed", so ask again
+	// until the new page lists the link.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		listed, err := chromedp.Run(tab, chromedp.Evaluate[bool](`(document.querySelector('#slack-links')?.innerText ?? '').includes('U0CARLA01')`))
+		if err == nil && listed {
+			break
+		}
+		if time.Now().After(deadline) {
+			body, _ := chromedp.Run(tab, chromedp.Evaluate[string](`document.body.innerText`))
+			t.Fatalf("the link is not listed: %v\n%s", err, body)
+		}
 	}
 	dir := os.Getenv("FIREBREAK_SCREENSHOTS")
 	if dir == "" {
