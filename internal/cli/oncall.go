@@ -38,6 +38,16 @@ func (e *env) parseWhen(flag, s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("--%s: %q is not a time like 2026-03-02T09:00:00Z, '2026-03-02 09:00' or 2026-03-02", flag, s)
 }
 
+// parseWindow reads --from (default now) and --to (default span after --from).
+func (e *env) parseWindow(from, to string, span time.Duration) (time.Time, time.Time, error) {
+	start, err := e.parseWhen("from", from)
+	if err != nil || to == "" {
+		return start, start.Add(span), err
+	}
+	end, err := e.parseWhen("to", to)
+	return start, end, err
+}
+
 // scheduleID resolves a schedule given by id or name.
 func (e *env) scheduleID(cl *client.Client, arg string) (int64, error) {
 	if id, err := strconv.ParseInt(arg, 10, 64); err == nil && id > 0 {
@@ -140,15 +150,9 @@ func (c *OncallShiftsCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	from, err := e.parseWhen("from", c.From)
+	from, to, err := e.parseWindow(c.From, c.To, 28*24*time.Hour)
 	if err != nil {
 		return err
-	}
-	to := from.Add(28 * 24 * time.Hour)
-	if c.To != "" {
-		if to, err = e.parseWhen("to", c.To); err != nil {
-			return err
-		}
 	}
 	var raw json.RawMessage
 	shifts, err := cl.WithRaw(&raw).Shifts(e.ctx, uid, from, to)

@@ -82,15 +82,9 @@ func (c *ScheduleShowCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	from, err := e.parseWhen("from", c.From)
+	from, to, err := e.parseWindow(c.From, c.To, 7*24*time.Hour)
 	if err != nil {
 		return err
-	}
-	to := from.Add(7 * 24 * time.Hour)
-	if c.To != "" {
-		if to, err = e.parseWhen("to", c.To); err != nil {
-			return err
-		}
 	}
 	var raw json.RawMessage
 	v, err := cl.WithRaw(&raw).ScheduleTimeline(e.ctx, id, from, to)

@@ -138,15 +138,9 @@ func (c *ScheduleOverridesCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	from, err := e.parseWhen("from", c.From)
+	from, to, err := e.parseWindow(c.From, c.To, 28*24*time.Hour)
 	if err != nil {
 		return err
-	}
-	to := from.Add(28 * 24 * time.Hour)
-	if c.To != "" {
-		if to, err = e.parseWhen("to", c.To); err != nil {
-			return err
-		}
 	}
 	var raw json.RawMessage
 	ovs, err := cl.WithRaw(&raw).Overrides(e.ctx, id, from, to)
