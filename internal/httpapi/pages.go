@@ -72,14 +72,10 @@ func (s *server) listPages(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return apperr.Invalid("mine", "mine must be true or false")
 	}
-	if v := q.Get("service"); v != "" {
-		svc, err := s.catalog.ServiceByName(r.Context(), v)
-		if err != nil {
-			return err
-		}
-		f.ServiceID = svc.ID
-	}
 	var err error
+	if f.ServiceID, err = s.serviceParam(r); err != nil {
+		return err
+	}
 	if f.Limit, err = queryLimit(r); err != nil {
 		return err
 	}
@@ -337,12 +333,9 @@ func (s *server) listMaintenance(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var f paging.WindowFilter
-	if v := r.URL.Query().Get("service"); v != "" {
-		svc, err := s.catalog.ServiceByName(r.Context(), v)
-		if err != nil {
-			return err
-		}
-		f.ServiceID = svc.ID
+	var err error
+	if f.ServiceID, err = s.serviceParam(r); err != nil {
+		return err
 	}
 	if r.URL.Query().Get("all") != "true" {
 		f.After = s.paging.Now()

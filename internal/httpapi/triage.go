@@ -110,6 +110,16 @@ func (s *server) postMergeTriage(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, g)
 }
 
+// serviceParam reads ?service= (a service's name) as its id; 0 when absent.
+func (s *server) serviceParam(r *http.Request) (int64, error) {
+	name := r.URL.Query().Get("service")
+	if name == "" {
+		return 0, nil
+	}
+	svc, err := s.catalog.ServiceByName(r.Context(), name)
+	return svc.ID, err
+}
+
 func queryLimit(r *http.Request) (int, error) {
 	v := r.URL.Query().Get("limit")
 	if v == "" {
@@ -143,14 +153,10 @@ func (s *server) listAlertGroups(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return apperr.Invalid("open", "open must be true or false")
 	}
-	if v := q.Get("service"); v != "" {
-		svc, err := s.catalog.ServiceByName(r.Context(), v)
-		if err != nil {
-			return err
-		}
-		f.ServiceID = svc.ID
-	}
 	var err error
+	if f.ServiceID, err = s.serviceParam(r); err != nil {
+		return err
+	}
 	if f.Limit, err = queryLimit(r); err != nil {
 		return err
 	}
