@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -28,6 +29,7 @@ func b3(args []string) error {
 	seconds := fs.Int("seconds", 20, "how long to offer them")
 	newShare := fs.Float64("new", 0.10, "share of alerts with a new fingerprint (a new triage item, paged)")
 	conns := fs.Int("conns", 256, "concurrent client connections")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the offered load to this file")
 	_ = fs.Parse(args)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -139,6 +141,16 @@ func b3(args []string) error {
 			}
 		}()
 	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	interval := time.Second / time.Duration(*rate)
 	for i := range total {
@@ -170,7 +182,12 @@ func b3(args []string) error {
 	fmt.Printf("  new fingerprints accepted (each a page): %d; first notifications received: %d; doubled: %d\n", want, len(latency), doubled)
 	fmt.Printf("  alert sent → push received: %s\n", quantiles(latency))
 	if os.Getenv("BENCH_JOBS") != "" {
-		rows, err := a.Store.DB().Query(`SELECT kind, queue, count(*), avg(extract(epoch from attempted_at - created_at)), max(extract(epoch from attempted_at - created_at)), avg(extract(epoch from finalized_at - attempted_at)) FROM river_job GROUP BY kind, queue`)
+		secs := func(from, to string) string { return "extract(epoch from " + to + " - " + from + ")" }
+		if *dbURL == "" {
+			secs = func(from, to string) string { return "(julianday(" + to + ") - julianday(" + from + ")) * 86400" }
+		}
+		rows, err := a.Store.DB().Query(`SELECT kind, queue, count(*), avg(` + secs("created_at", "attempted_at") + `), max(` + secs("created_at", "attempted_at") +
+			`), avg(` + secs("attempted_at", "finalized_at") + `) FROM river_job GROUP BY kind, queue`)
 		if err == nil {
 			for rows.Next() {
 				var kind, queue string
