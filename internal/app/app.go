@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -177,7 +179,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		go live.ListenPostgres(runCtx, a.Config.DatabaseURL, store.LiveChannel, a.Hub, a.Log)
 	}
 	go a.detectLoop(runCtx)
-	go a.pagingLoop(runCtx, a.pageTick)
+	// The engine and the dispatcher finish what they hold (a send in
+	// flight, its outcome) before the database closes.
+	var engines sync.WaitGroup
+	engines.Go(func() { a.Paging.Run(runCtx, cmp.Or(a.pageTick, pageTick)) })
+	engines.Go(func() { a.Notifications.Run(runCtx, cmp.Or(a.pageTick, pageTick)) })
 	go a.StatusPublic.Run(runCtx, a.Hub)
 	go a.handoffLoop(runCtx)
 	go a.runChat(runCtx)
@@ -208,6 +214,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.Detect.Pipeline.Stop() // after the HTTP server: commit what was accepted
 	err = errors.Join(err, a.Queue.Stop(shutdownCtx))
 	stopBackground()
+	engines.Wait()
 	err = errors.Join(err, a.Store.Close())
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr

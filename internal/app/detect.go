@@ -83,7 +83,8 @@ func (a *App) buildDetect(ctx context.Context, q *jobs.Queue) error {
 		return err
 	}
 	alerts := a.Store.Alerts(q)
-	committers := 1 // SQLite has one writer
+	alerts.FollowTriage(a.raiseTriagePages) // reaches the pager through a, built next
+	committers := 1                         // SQLite has one writer
 	if a.Store.Dialect() == store.Postgres {
 		// Two transactions at a time overlap one's commit with the other's
 		// statements; more mostly wait on each other's row locks (bench/ingest

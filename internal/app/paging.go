@@ -13,18 +13,17 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/jobs"
 	"github.com/firebreak-hq/firebreak/internal/notification"
 	"github.com/firebreak-hq/firebreak/internal/paging"
+	"github.com/firebreak-hq/firebreak/internal/store"
 )
 
 // registerPagingJobs registers the pager's workers; they reach the paging
 // service through a, which is complete by the time jobs run.
 func (a *App) registerPagingJobs(reg *jobs.Registry) {
+	// Step jobs queued by an earlier version: the page rows are the
+	// engine's schedule now, so one only nudges the engine.
 	jobs.Handle(reg, func(ctx context.Context, j paging.StepJob, n int) error {
-		// The queue runs on the wall clock, the pager on the node's: a job
-		// that comes early by the node's clock waits (tests move that clock).
-		if wait := j.At.Sub(a.Now()); wait > 0 {
-			return jobs.Snooze(wait)
-		}
-		return a.Paging.WorkStep(ctx, j, n)
+		a.Paging.Wake()
+		return nil
 	})
 	jobs.Handle(reg, func(ctx context.Context, j paging.AckedJob, n int) error { return a.Paging.WorkAcked(ctx, j, n) })
 	jobs.Handle(reg, func(ctx context.Context, j paging.ResolveSourceJob, n int) error {
@@ -33,13 +32,12 @@ func (a *App) registerPagingJobs(reg *jobs.Registry) {
 	jobs.Handle(reg, func(ctx context.Context, j paging.DeclaredJob, n int) error { return a.Paging.WorkDeclared(ctx, j, n) })
 }
 
-// urgentJobKinds are the jobs between an alert and the person woken by it:
-// the triage item's page, the escalation steps, the deliveries. They run
-// from the job queue's urgent queue, polled every 50 ms (B3 in bench/page).
-var urgentJobKinds = []string{
-	detect.TriageNotifyJob{}.Kind(), paging.StepJob{}.Kind(), paging.DeclaredJob{}.Kind(),
-	notification.DeliverJob{}.Kind(),
-}
+// urgentJobKinds are the jobs between an event and the person woken by it
+// that still go through the job queue (an alert's page and its
+// notifications do not: the ingest raises the page, the engine and the
+// dispatcher take it from there). They run from the job queue's urgent
+// queue, polled every 50 ms.
+var urgentJobKinds = []string{detect.TriageNotifyJob{}.Kind(), paging.DeclaredJob{}.Kind()}
 
 // buildPaging wires the pager to on-call (who is on call), the incident
 // core (declares page; acknowledgers become First Responder) and the
@@ -54,45 +52,67 @@ func (a *App) buildPaging(q *jobs.Queue) {
 }
 
 // usePagingNotifications connects the pager and the notification service
-// both ways: steps notify people through it, and it asks the pager before
-// each delivery whether the page still wants it and reports the outcome.
+// both ways, each writing in the other's transaction: a step's notices are
+// written in the transaction that fires it, and delivery outcomes go on the
+// page's timeline in the transaction that records them.
 func (a *App) usePagingNotifications(n *notification.Service) {
-	a.Paging.UseNotifier(pagingNotifier{n})
-	n.UsePaging(a.Paging, deliveryLog{a.Paging})
+	pages, notices := a.Store.Paging(a.Queue), a.Store.Notifications(a.Queue)
+	a.Paging.UseNotifier(pagingNotifier{n, notices})
+	n.UsePaging(a.Paging, deliveryLog{a.Paging, pages})
 }
 
 // pagingNotifier adapts notification.Service to paging.Notifier.
-type pagingNotifier struct{ n *notification.Service }
-
-func (p pagingNotifier) Notify(ctx context.Context, m paging.Notice) error {
-	msg := notification.Message{Key: m.Key, UserID: m.UserID, Urgency: notification.Urgency(m.Urgency),
-		Subject: m.Subject, Body: m.Body, PageID: m.PageID}
-	for _, act := range m.Actions {
-		msg.Actions = append(msg.Actions, notification.Action{Label: act.Label, URL: act.URL})
-	}
-	return p.n.Notify(ctx, msg)
+type pagingNotifier struct {
+	n     *notification.Service
+	store *store.Notifications
 }
 
-// deliveryLog puts delivery outcomes on the page's timeline.
-type deliveryLog struct{ p *paging.Service }
+func (p pagingNotifier) NotifyTx(ctx context.Context, tx paging.Tx, ns []paging.Notice) error {
+	msgs := make([]notification.Message, len(ns))
+	for i, m := range ns {
+		msgs[i] = notification.Message{Key: m.Key, UserID: m.UserID, Urgency: notification.Urgency(m.Urgency),
+			Subject: m.Subject, Body: m.Body, PageID: m.PageID}
+		for _, act := range m.Actions {
+			msgs[i].Actions = append(msgs[i].Actions, notification.Action{Label: act.Label, URL: act.URL})
+		}
+	}
+	return p.n.NotifyTx(ctx, p.store.In(store.TxOf(tx)), msgs...)
+}
 
-func (l deliveryLog) Delivered(ctx context.Context, pageID int64, d notification.Delivery) error {
-	at := d.UpdatedAt
-	if d.SentAt != nil {
-		at = *d.SentAt
+// deliveryLog puts delivery outcomes on the pages' timelines.
+type deliveryLog struct {
+	p     *paging.Service
+	store *store.Paging
+}
+
+func (l deliveryLog) Delivered(ctx context.Context, tx notification.Tx, ds []notification.Delivery) error {
+	var out []paging.Delivery
+	for _, d := range ds {
+		if d.PageID == 0 {
+			continue
+		}
+		at := d.UpdatedAt
+		if d.SentAt != nil {
+			at = *d.SentAt
+		}
+		pd := paging.Delivery{PageID: d.PageID, UserID: d.UserID, Method: fmt.Sprintf("%s to %s", d.Kind, d.Address), At: at}
+		switch d.State {
+		case notification.Sent:
+		case notification.Failed:
+			pd.Failure = d.Error
+		case notification.Cancelled:
+			pd.Failure = "not sent: the page no longer needs it"
+		case notification.Collapsed:
+			pd.Failure = "collapsed into a summary (throttled)"
+		default:
+			continue
+		}
+		out = append(out, pd)
 	}
-	method := fmt.Sprintf("%s to %s", d.Kind, d.Address)
-	switch d.State {
-	case notification.Sent:
-		return l.p.Delivered(ctx, pageID, d.UserID, method, at, "")
-	case notification.Failed:
-		return l.p.Delivered(ctx, pageID, d.UserID, method, at, d.Error)
-	case notification.Cancelled:
-		return l.p.Delivered(ctx, pageID, d.UserID, method, at, "not sent: the page no longer needs it")
-	case notification.Collapsed:
-		return l.p.Delivered(ctx, pageID, d.UserID, method, at, "collapsed into a summary (throttled)")
+	if len(out) == 0 {
+		return nil
 	}
-	return nil
+	return l.p.RecordDeliveries(ctx, l.store.In(store.TxOf(tx)), out)
 }
 
 // triageGroups tells the pager which incident an alert group became.
@@ -106,10 +126,32 @@ func (g triageGroups) IncidentOf(ctx context.Context, groupID int64) (int64, err
 	return item.IncidentNumber, nil
 }
 
+// raiseTriagePages is the ingest's triage follower: each triage item a
+// batch of alerts opens pages its service's escalation policy, in the
+// batch's transaction. An item of a service without a policy gets a
+// TriageNotifyJob, whose worker tells the owner team instead.
+func (a *App) raiseTriagePages(ctx context.Context, tx *store.Tx, items []detect.Item) error {
+	sys := access.With(ctx, access.System)
+	ptx := a.Store.Paging(a.Queue).In(tx)
+	for _, item := range items {
+		_, err := a.Paging.RaiseIn(sys, ptx, triageTrigger(a, item))
+		if errors.Is(err, paging.ErrNoPolicy) {
+			err = a.Queue.EnqueueTx(ctx, tx.SQL(), detect.TriageNotifyJob{GroupID: item.ID})
+		}
+		if err != nil {
+			a.Log.Warn("raising the page of a new triage item failed; its job will", "group", item.ID, "error", err)
+			return err
+		}
+	}
+	return nil
+}
+
 // pageTriage is the worker of detect.TriageNotifyJob: a new triage item
-// pages its service's escalation policy. A service without a policy falls
-// back to the owner team's triage notice (webhook and email), so a team
-// that has not set up on-call still hears about its alerts.
+// whose page the ingest did not raise (its service has no policy, or
+// raising failed) pages its service's escalation policy now. A service
+// without a policy falls back to the owner team's triage notice (webhook
+// and email), so a team that has not set up on-call still hears about its
+// alerts.
 func (a *App) pageTriage(notice detect.Notifier) func(ctx context.Context, j detect.TriageNotifyJob, n int) error {
 	fallback := a.Detect.Triage.WorkTriageNotify(notice)
 	return func(ctx context.Context, j detect.TriageNotifyJob, n int) error {
@@ -124,14 +166,19 @@ func (a *App) pageTriage(notice detect.Notifier) func(ctx context.Context, j det
 		if item.Triage != detect.TriagePending {
 			return nil // decided already: no one needs waking
 		}
-		_, err = a.Paging.Raise(sys, paging.Trigger{Source: paging.FromAlertGroup, SourceID: item.ID, ServiceID: item.ServiceID,
-			Summary: fmt.Sprintf("[%s] %s (%s)", item.Severity, item.Title, item.Service), Details: triageDetails(a, item),
-			Urgency: triageUrgency(item.Severity)})
+		_, err = a.Paging.Raise(sys, triageTrigger(a, item))
 		if errors.Is(err, paging.ErrNoPolicy) {
 			return fallback(ctx, j, n)
 		}
 		return err
 	}
+}
+
+// triageTrigger is what a triage item pages with.
+func triageTrigger(a *App, item detect.Item) paging.Trigger {
+	return paging.Trigger{Source: paging.FromAlertGroup, SourceID: item.ID, ServiceID: item.ServiceID,
+		Summary: fmt.Sprintf("[%s] %s (%s)", item.Severity, item.Title, item.Service), Details: triageDetails(a, item),
+		Urgency: triageUrgency(item.Severity)}
 }
 
 func triageDetails(a *App, item detect.Item) string {
@@ -156,35 +203,10 @@ func triageUrgency(severity string) paging.Urgency {
 	return paging.Low
 }
 
-// pageTick is how often each node fires the escalation steps that are due
-// (Options.PageTick overrides it).
+// pageTick is how often each node's engine and dispatcher look for steps
+// and deliveries whose time has come (Options.PageTick overrides it); what
+// falls due at once (a page raised, a notice written) wakes them directly.
 const pageTick = 250 * time.Millisecond
-
-// pagingLoop fires due escalation steps until ctx ends: the engine's fast
-// path (see paging.Service.FireDue); the steps' jobs are the durable intent.
-func (a *App) pagingLoop(ctx context.Context, every time.Duration) {
-	if every <= 0 {
-		every = pageTick
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		for {
-			n, err := a.Paging.FireDue(ctx, 200)
-			if err != nil && ctx.Err() == nil {
-				a.Log.Warn("firing due escalation steps", "error", err)
-			}
-			if n < 200 {
-				break
-			}
-		}
-	}
-}
 
 // scheduleNames names the on-call schedules for the policy editor.
 func (a *App) scheduleNames(ctx context.Context) (map[int64]string, error) {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/app/apptest"
 	"github.com/firebreak-hq/firebreak/internal/paging"
@@ -171,6 +172,12 @@ func TestPagingWebPages(t *testing.T) {
 
 	if body := get("/pages"); !strings.Contains(body, "Cart is down") || !strings.Contains(body, "Acknowledge") {
 		t.Fatalf("pages list:\n%s", body)
+	}
+	// The engine fires the first step just after the page is raised.
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(get("/pages/1"), "Notified"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the page's first step did not fire")
+		}
 	}
 	resp := form("/pages/1/ack", nil)
 	resp.Body.Close()

@@ -273,7 +273,8 @@ func (s *Service) Test(ctx context.Context, id int64) (Delivery, error) {
 		if err := tx.AddDelivery(ctx, &d); err != nil {
 			return err
 		}
-		return tx.Enqueue(ctx, DeliverJob{DeliveryID: d.ID, At: now})
+		tx.AfterCommit(s.Wake)
+		return nil
 	})
 	return d, err
 }

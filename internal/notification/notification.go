@@ -2,8 +2,8 @@
 // webhook/ntfy push, SMS; Slack DM added by the chat capability), verified
 // with a code before use; their personal rules (which method, after how long,
 // per urgency); and the delivery pipeline every message goes through —
-// still wanted? → deduplicated → throttled → sent → recorded — one durable
-// job per delivery. Paging calls Notify; senders are adapters under
+// still wanted? → deduplicated → throttled → sent → recorded — claimed from
+// the deliveries table in batches by every node's dispatcher. Paging calls Notify; senders are adapters under
 // internal/notify/<kind> registered per kind by the composition root.
 package notification
 
@@ -80,18 +80,21 @@ type Sender interface {
 	Send(ctx context.Context, to Target, msg Rendered) error
 }
 
-// PageState tells, just before a delivery, whether it is still wanted: a
-// page acknowledged or resolved since the message was queued needs no more
-// notifications. The paging capability implements it.
+// PageState tells, just before deliveries are sent, which of their pages
+// still want them: a page acknowledged or resolved since the message was
+// queued needs no more notifications. The paging capability implements it.
 type PageState interface {
-	StillWanted(ctx context.Context, pageID int64) (bool, error)
+	// StillWanted returns the pages among ids that still want people
+	// notified (a page missing from the map does not).
+	StillWanted(ctx context.Context, ids []int64) (map[int64]bool, error)
 }
 
-// DeliveryLog hears the outcome of each delivery about a page (sent,
-// failed with its reason, skipped), e.g. to put it on the page's timeline.
-// The paging capability implements it.
+// DeliveryLog hears the outcomes of deliveries (sent, failed with its
+// reason, cancelled, collapsed) inside the transaction that records them,
+// e.g. to put those about a page on the page's timeline. The paging
+// capability implements it.
 type DeliveryLog interface {
-	Delivered(ctx context.Context, pageID int64, d Delivery) error
+	Delivered(ctx context.Context, tx Tx, ds []Delivery) error
 }
 
 // DeliveryState is where a delivery stands.
@@ -123,11 +126,14 @@ type Delivery struct {
 	State     DeliveryState
 	Attempts  int
 	Error     string
-	DueAt     time.Time  // when the rule's delay lets it go
+	DueAt     time.Time  // when the rule's delay (or a retry's backoff) lets it go
 	ClaimedAt *time.Time // when it took its place in the contact method's throttle window
-	SentAt    *time.Time
-	BatchID   int64 // the summary it was collapsed into
-	UpdatedAt time.Time
+	// LeaseUntil is set while a node sends it: no other node claims it
+	// before then.
+	LeaseUntil *time.Time
+	SentAt     *time.Time
+	BatchID    int64 // the summary it was collapsed into
+	UpdatedAt  time.Time
 }
 
 // ErrPermanent marks a send that retrying cannot fix.
@@ -154,10 +160,16 @@ func IsPermanent(err error) bool { return errors.Is(err, ErrPermanent) }
 type Always struct{}
 
 // StillWanted always says yes.
-func (Always) StillWanted(context.Context, int64) (bool, error) { return true, nil }
+func (Always) StillWanted(_ context.Context, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
 
 // Discard is the DeliveryLog used when paging is absent.
 type Discard struct{}
 
 // Delivered does nothing; the delivery is recorded in this package's own history anyway.
-func (Discard) Delivered(context.Context, int64, Delivery) error { return nil }
+func (Discard) Delivered(context.Context, Tx, []Delivery) error { return nil }

@@ -2,254 +2,362 @@ package notification
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"sync"
 	"time"
+
+	"github.com/firebreak-hq/firebreak/internal/apperr"
 )
 
-// The delivery pipeline, in the spirit of Alertmanager's notify stages: each
-// stage looks at one delivery and answers (retry, err). A nil error passes
-// the delivery on; errDone ends the run with the delivery's state already
-// recorded; any other error either fails the job so the queue retries it
-// with backoff (retry true) or is recorded as the delivery's failure.
+// The dispatcher. A pending delivery is a row whose due_at says when it may
+// go (a rule's delay, a retry's backoff): the row is the durable intent, and
+// no job per delivery is needed. Every node claims the due rows in batches,
+// one transaction for many deliveries:
 //
-//	load (re-read; dedup) → still wanted → contact usable → throttle/digest → send → record
-type stage func(ctx context.Context, r *run) (retry bool, err error)
+//	claim (still wanted? → contact usable? → throttle/digest → lease) → send → record
+//
+// A claimed delivery carries a lease: the node that claimed it sends it and
+// records the outcome before the lease runs out; if that node dies, the
+// delivery falls due again when the lease ends and any node takes it. A send
+// is therefore at least once: a node killed between the provider's 2xx and
+// the recording sends again, with the same key (X-Firebreak-Key), which a
+// receiver can deduplicate on.
 
-// errDone ends a run early without an error: the delivery was already
-// handled, cancelled or collapsed.
-var errDone = errors.New("done")
+// Lease is how long a node has to send a delivery it claimed and record the
+// outcome before another node may claim it again; SendTimeout, well within
+// it, bounds one send.
+const (
+	Lease       = 2 * time.Minute
+	SendTimeout = time.Minute
+)
 
-// run is one attempt at one delivery.
-type run struct {
-	id      int64
-	attempt int
+// claimBatch is how many deliveries one claim takes; sendParallel how many
+// sends a node has in flight at most.
+const (
+	claimBatch   = 200
+	sendParallel = 64
+)
+
+// claimed is a delivery this node holds the lease of, ready to send.
+type claimed struct {
 	d       Delivery
 	contact Contact
+	sender  Sender
 }
 
-// Deliver is the worker of DeliverJob.
-func (s *Service) Deliver(ctx context.Context, j DeliverJob, attempt int) error {
-	r := &run{id: j.DeliveryID, attempt: attempt}
-	for _, st := range []stage{s.load, s.stillWanted, s.usable, s.throttle, s.send} {
-		retry, err := st(ctx, r)
-		switch {
-		case err == nil:
-			continue
-		case errors.Is(err, errDone):
-			return nil
-		case retry && attempt < s.MaxAttempts:
-			s.setError(ctx, r, err)
-			return err
-		default:
-			return s.finish(ctx, r, Failed, err.Error())
+// outcome is what sending one claimed delivery came to.
+type outcome struct {
+	claimed
+	err error
+}
+
+// Dispatch sends what is due now, in one pass: it claims up to limit due
+// deliveries, sends them (sendParallel at a time), records the outcomes,
+// and reports how many it claimed. Run does the same continuously; tests
+// call Dispatch to run exactly one pass at the injected clock's time.
+func (s *Service) Dispatch(ctx context.Context, limit int) (int, error) {
+	cs, err := s.claim(ctx, limit)
+	if err != nil || len(cs) == 0 {
+		return 0, err
+	}
+	outs := make([]outcome, len(cs))
+	sem := make(chan struct{}, sendParallel)
+	var wg sync.WaitGroup
+	for i, c := range cs {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			outs[i] = outcome{c, s.send(ctx, c)}
+		}()
+	}
+	wg.Wait()
+	return len(cs), s.recordOutcomes(ctx, outs)
+}
+
+// Wake tells Run that a delivery fell due now (Notify calls it after its
+// commit), so it is claimed at once rather than at the next tick.
+func (s *Service) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run dispatches deliveries until ctx ends: at once when Wake says one fell
+// due, and every tick for those whose time came (a rule's delay, a retry, a
+// lease that ran out). Sends run in the background, so a slow provider does
+// not hold up the next claim; their outcomes are recorded in batches. When
+// ctx ends it stops claiming, lets the sends in flight finish (each within
+// SendTimeout) and records them before returning.
+func (s *Service) Run(ctx context.Context, tick time.Duration) {
+	outcomes := make(chan outcome, sendParallel)
+	recorded := make(chan struct{})
+	go func() {
+		defer close(recorded)
+		s.recordLoop(outcomes)
+	}()
+	sendCtx := context.WithoutCancel(ctx) // a send in flight finishes even when the node stops
+	sem := make(chan struct{}, sendParallel)
+	var sending sync.WaitGroup
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for ctx.Err() == nil {
+		for ctx.Err() == nil {
+			cs, err := s.claim(ctx, claimBatch)
+			if err != nil {
+				if ctx.Err() == nil {
+					s.log.Warn("claim due deliveries", "err", err)
+				}
+				break
+			}
+			for _, c := range cs {
+				sem <- struct{}{} // at most sendParallel in flight: the rest wait here, leased
+				sending.Add(1)
+				go func() {
+					defer func() { <-sem; sending.Done() }()
+					outcomes <- outcome{c, s.send(sendCtx, c)}
+				}()
+			}
+			if len(cs) < claimBatch {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+		case <-s.wake:
+		case <-t.C:
 		}
 	}
-	return s.finish(ctx, r, Sent, "")
+	sending.Wait()
+	close(outcomes)
+	<-recorded
 }
 
-// load re-reads the delivery. One that is no longer pending was handled by
-// an earlier run (the job ran twice, or the node died after sending and
-// before the job completed): nothing is sent again.
-func (s *Service) load(ctx context.Context, r *run) (bool, error) {
-	d, err := s.store.Delivery(ctx, r.id)
-	if err != nil {
-		return true, err
+// recordLoop records outcomes as they come, as many per transaction as have
+// arrived meanwhile.
+func (s *Service) recordLoop(outcomes <-chan outcome) {
+	ctx := context.Background()
+	for o := range outcomes {
+		batch := []outcome{o}
+	more:
+		for len(batch) < claimBatch {
+			select {
+			case o, ok := <-outcomes:
+				if !ok {
+					break more
+				}
+				batch = append(batch, o)
+			default:
+				break more
+			}
+		}
+		if err := s.recordOutcomes(ctx, batch); err != nil {
+			// The deliveries stay pending and leased: when the lease ends
+			// they are claimed and sent again (at least once).
+			s.log.Warn("record delivery outcomes", "count", len(batch), "err", err)
+		}
 	}
-	if d.State != Pending {
-		return false, errDone
-	}
-	r.d = d
-	return false, nil
 }
 
-// stillWanted asks paging whether the page still needs this person.
-func (s *Service) stillWanted(ctx context.Context, r *run) (bool, error) {
-	if r.d.PageID == 0 {
-		return false, nil
-	}
-	state, _ := s.paging()
-	ok, err := state.StillWanted(ctx, r.d.PageID)
-	if err != nil {
-		return true, fmt.Errorf("ask whether page %d still wants it: %w", r.d.PageID, err)
-	}
-	if !ok {
-		return false, s.stop(ctx, r, Cancelled, "the page no longer needs it (acknowledged or resolved)")
-	}
-	return false, nil
-}
-
-// usable checks the contact method still exists, is verified and has the
-// address the delivery was planned for.
-func (s *Service) usable(ctx context.Context, r *run) (bool, error) {
-	if r.d.ContactID == 0 {
-		return false, errors.New("the contact method was removed")
-	}
-	c, err := s.store.Contact(ctx, r.d.ContactID)
-	if err != nil {
-		return false, errors.New("the contact method was removed")
-	}
-	if !c.Verified() {
-		return false, errors.New("the contact method is not verified")
-	}
-	if _, ok := s.sender(c.Kind); !ok {
-		return false, fmt.Errorf("this node cannot send to %s contact methods (not configured)", c.Kind)
-	}
-	r.contact = c
-	return false, nil
-}
-
-// throttle claims the delivery's place in its contact method's window, or
-// collapses it into a batch: the window's "N more" summary when the window
-// is full, the person's digest for a low-urgency message when they asked
-// for one. A delivery already claimed (a retry) keeps its place.
-func (s *Service) throttle(ctx context.Context, r *run) (bool, error) {
-	if r.d.ClaimedAt != nil {
-		return false, nil
-	}
+// claim takes up to limit deliveries that are due and that no node holds,
+// in one transaction, and decides each: cancelled when its page no longer
+// wants it, failed when its contact method cannot be used, collapsed into a
+// summary when its contact method's window is full (or into the person's
+// digest), and otherwise leased to this node and returned to be sent.
+func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
 	now := s.now().UTC()
-	var collapsed *Delivery
+	state, log := s.paging()
+	var out []claimed
 	err := s.store.InTx(ctx, func(tx Tx) error {
-		collapsed = nil
-		if _, err := tx.ContactForUpdate(ctx, r.d.ContactID); err != nil {
+		out = nil
+		ds, err := tx.DueDeliveries(ctx, now, limit)
+		if err != nil || len(ds) == 0 {
 			return err
 		}
-		d, err := tx.DeliveryForUpdate(ctx, r.id)
+		wanted, err := state.StillWanted(ctx, pagesOf(ds))
 		if err != nil {
-			return err
+			return fmt.Errorf("ask whether the pages still want their deliveries: %w", err)
 		}
-		if d.State != Pending {
-			return errDone
-		}
-		var batch *Batch
-		if d.Urgency == Low {
-			set, err := tx.Settings(ctx, d.UserID)
+		var ended []Delivery
+		for _, d := range ds {
+			c, err := s.admit(ctx, tx, d, wanted, now)
 			if err != nil {
 				return err
 			}
-			if set.DigestEvery > 0 {
-				_, end := Window(now, set.DigestEvery)
-				batch = &Batch{ContactID: d.ContactID, UserID: d.UserID, Reason: Digest, DueAt: end, State: Pending}
+			if c.d.State != Pending {
+				ended = append(ended, c.d)
+				continue
 			}
+			out = append(out, c)
 		}
-		if batch == nil {
-			lim := s.limit(r.contact.Kind)
-			if lim.Max > 0 {
-				start, end := Window(now, lim.Window)
-				n, err := tx.ClaimedSince(ctx, d.ContactID, start)
-				if err != nil {
-					return err
-				}
-				if lim.Throttled(n) {
-					batch = &Batch{ContactID: d.ContactID, UserID: d.UserID, Reason: Throttle, DueAt: end, State: Pending}
-				}
-			}
+		return log.Delivered(ctx, tx, ended)
+	})
+	return out, err
+}
+
+func pagesOf(ds []Delivery) []int64 {
+	var ids []int64
+	seen := map[int64]bool{}
+	for _, d := range ds {
+		if d.PageID != 0 && !seen[d.PageID] {
+			seen[d.PageID] = true
+			ids = append(ids, d.PageID)
 		}
-		claim := func() error {
-			d.ClaimedAt = &now
-			d.UpdatedAt = now
-			r.d = d
-			return tx.SetDelivery(ctx, d)
-		}
-		if batch == nil {
-			return claim()
-		}
-		added, err := tx.AddBatch(ctx, batch)
+	}
+	return ids
+}
+
+// admit decides one due delivery inside the claim's transaction and stores
+// the decision; the delivery returned is still pending when it is to be sent.
+func (s *Service) admit(ctx context.Context, tx Tx, d Delivery, wanted map[int64]bool, now time.Time) (claimed, error) {
+	end := func(state DeliveryState, reason string) (claimed, error) {
+		d.State, d.Error, d.UpdatedAt, d.LeaseUntil = state, reason, now, nil
+		return claimed{d: d}, tx.SetDelivery(ctx, d)
+	}
+	if d.PageID != 0 && !wanted[d.PageID] {
+		return end(Cancelled, "the page no longer needs it (acknowledged or resolved)")
+	}
+	if d.ContactID == 0 {
+		return end(Failed, "the contact method was removed")
+	}
+	// Locking the contact method serialises the throttle counts of two
+	// nodes claiming for the same person.
+	c, err := tx.ContactForUpdate(ctx, d.ContactID)
+	if apperr.Is(err, apperr.CodeNotFound) {
+		return end(Failed, "the contact method was removed")
+	}
+	if err != nil {
+		return claimed{}, err
+	}
+	if !c.Verified() {
+		return end(Failed, "the contact method is not verified")
+	}
+	snd, ok := s.sender(c.Kind)
+	if !ok {
+		return end(Failed, fmt.Sprintf("this node cannot send to %s contact methods (not configured)", c.Kind))
+	}
+	// A delivery claimed before (a retry, or a lease that ran out) keeps
+	// its place in the throttle window.
+	if d.ClaimedAt == nil {
+		batch, err := s.batchFor(ctx, tx, d, c.Kind, now)
 		if err != nil {
-			return err
+			return claimed{}, err
 		}
-		if batch.State != Pending {
-			// The window's summary went out already (this run came late):
-			// send the message itself rather than fold it into nothing.
-			return claim()
+		if batch != nil {
+			folded, err := s.collapse(ctx, tx, &d, batch, now)
+			if err != nil || folded {
+				return claimed{d: d}, err
+			}
 		}
-		if added {
-			if err := tx.Enqueue(ctx, BatchJob{BatchID: batch.ID, At: batch.DueAt}); err != nil {
+		d.ClaimedAt = &now
+	}
+	lease := now.Add(Lease)
+	d.Attempts++
+	d.LeaseUntil, d.UpdatedAt = &lease, now
+	return claimed{d: d, contact: c, sender: snd}, tx.SetDelivery(ctx, d)
+}
+
+// batchFor is the summary a delivery is to be collapsed into, or nil when it
+// goes out itself: the person's digest for a low-urgency message when they
+// asked for one, the window's "N more" when the contact method's window is
+// full.
+func (s *Service) batchFor(ctx context.Context, tx Tx, d Delivery, kind Kind, now time.Time) (*Batch, error) {
+	if d.Urgency == Low {
+		set, err := tx.Settings(ctx, d.UserID)
+		if err != nil {
+			return nil, err
+		}
+		if set.DigestEvery > 0 {
+			_, end := Window(now, set.DigestEvery)
+			return &Batch{ContactID: d.ContactID, UserID: d.UserID, Reason: Digest, DueAt: end, State: Pending}, nil
+		}
+	}
+	lim := s.limit(kind)
+	if lim.Max == 0 {
+		return nil, nil
+	}
+	start, end := Window(now, lim.Window)
+	n, err := tx.ClaimedSince(ctx, d.ContactID, start)
+	if err != nil || !lim.Throttled(n) {
+		return nil, err
+	}
+	return &Batch{ContactID: d.ContactID, UserID: d.UserID, Reason: Throttle, DueAt: end, State: Pending}, nil
+}
+
+// collapse folds d into batch (creating it, with its job, if it is new) and
+// stores it. When the batch's summary went out already (this delivery came
+// late), it folds nothing and reports false: d is sent itself rather than
+// folded into nothing.
+func (s *Service) collapse(ctx context.Context, tx Tx, d *Delivery, batch *Batch, now time.Time) (bool, error) {
+	added, err := tx.AddBatch(ctx, batch)
+	if err != nil || batch.State != Pending {
+		return false, err
+	}
+	if added {
+		if err := tx.Enqueue(ctx, BatchJob{BatchID: batch.ID, At: batch.DueAt}); err != nil {
+			return false, err
+		}
+	}
+	d.State, d.BatchID, d.UpdatedAt, d.LeaseUntil = Collapsed, batch.ID, now, nil
+	d.Error = fmt.Sprintf("collapsed into the %s summary due %s", batch.Reason, batch.DueAt.Format(time.RFC3339))
+	return true, tx.SetDelivery(ctx, *d)
+}
+
+// send hands a claimed delivery to the sender of its kind.
+func (s *Service) send(ctx context.Context, c claimed) error {
+	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
+	defer cancel()
+	return c.sender.Send(ctx, Target{ContactID: c.contact.ID, UserID: c.contact.UserID, Kind: c.contact.Kind, Address: c.contact.Address},
+		Rendered{Key: fmt.Sprintf("%s/%d", c.d.Key, c.d.ID), Urgency: c.d.Urgency, Subject: c.d.Subject, Body: c.d.Body, Actions: c.d.Actions, PageID: c.d.PageID})
+}
+
+// recordOutcomes stores the outcomes of sends in one transaction: sent; failed for
+// good (a permanent error, or the last attempt); or due again after the
+// retry's backoff, its lease given up. A delivery no longer pending was
+// recorded by another node (its lease had run out) and is left alone.
+func (s *Service) recordOutcomes(ctx context.Context, outs []outcome) error {
+	now := s.now().UTC()
+	_, log := s.paging()
+	return s.store.InTx(ctx, func(tx Tx) error {
+		var ended []Delivery
+		for _, o := range outs {
+			d, err := tx.DeliveryForUpdate(ctx, o.d.ID)
+			if apperr.Is(err, apperr.CodeNotFound) {
+				continue
+			}
+			if err != nil {
 				return err
 			}
+			if d.State != Pending {
+				continue
+			}
+			d.LeaseUntil, d.UpdatedAt = nil, now
+			switch {
+			case o.err == nil:
+				d.State, d.SentAt, d.Error = Sent, &now, ""
+			case IsPermanent(o.err) || d.Attempts >= s.MaxAttempts:
+				d.State, d.Error = Failed, o.err.Error()
+			default:
+				d.Error = fmt.Sprintf("attempt %d: %v", d.Attempts, o.err)
+				d.DueAt = now.Add(retryAfter(d.Attempts))
+			}
+			if err := tx.SetDelivery(ctx, d); err != nil {
+				return err
+			}
+			if d.State != Pending {
+				ended = append(ended, d)
+			}
 		}
-		d.State, d.BatchID, d.UpdatedAt = Collapsed, batch.ID, now
-		d.Error = fmt.Sprintf("collapsed into the %s summary due %s", batch.Reason, batch.DueAt.Format(time.RFC3339))
-		collapsed = &d
-		return tx.SetDelivery(ctx, d)
+		return log.Delivered(ctx, tx, ended)
 	})
-	if errors.Is(err, errDone) {
-		return false, errDone
-	}
-	if err != nil {
-		return true, err
-	}
-	if collapsed != nil {
-		r.d = *collapsed
-		s.report(ctx, r.d)
-		return false, errDone
-	}
-	return false, nil
 }
 
-// send hands the delivery to the sender of its kind.
-func (s *Service) send(ctx context.Context, r *run) (bool, error) {
-	snd, _ := s.sender(r.contact.Kind)
-	err := snd.Send(ctx, Target{ContactID: r.contact.ID, UserID: r.contact.UserID, Kind: r.contact.Kind, Address: r.contact.Address},
-		Rendered{Key: fmt.Sprintf("%s/%d", r.d.Key, r.d.ID), Urgency: r.d.Urgency, Subject: r.d.Subject, Body: r.d.Body, Actions: r.d.Actions, PageID: r.d.PageID})
-	if err != nil {
-		return !IsPermanent(err), err
-	}
-	return false, nil
-}
-
-// stop records a final state and ends the run.
-func (s *Service) stop(ctx context.Context, r *run, state DeliveryState, reason string) error {
-	if err := s.finish(ctx, r, state, reason); err != nil {
-		return err
-	}
-	return errDone
-}
-
-// finish records the delivery's final state (the record stage) and tells
-// the DeliveryLog. The state changes only if the delivery is still pending,
-// so two runs of one job record one outcome.
-func (s *Service) finish(ctx context.Context, r *run, state DeliveryState, reason string) error {
-	now := s.now().UTC()
-	changed := false
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		d, err := tx.DeliveryForUpdate(ctx, r.id)
-		if err != nil {
-			return err
-		}
-		if d.State != Pending {
-			return nil
-		}
-		d.State, d.Error, d.UpdatedAt = state, reason, now
-		d.Attempts = max(d.Attempts, r.attempt)
-		if state == Sent {
-			d.SentAt = &now
-		}
-		r.d, changed = d, true
-		return tx.SetDelivery(ctx, d)
-	})
-	if err != nil {
-		return err
-	}
-	if changed {
-		s.report(ctx, r.d)
-	}
-	return nil
-}
-
-// setError keeps the reason of a failed attempt that will be retried.
-func (s *Service) setError(ctx context.Context, r *run, cause error) {
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		d, err := tx.DeliveryForUpdate(ctx, r.id)
-		if err != nil || d.State != Pending {
-			return err
-		}
-		d.Attempts, d.Error, d.UpdatedAt = r.attempt, "attempt "+fmt.Sprint(r.attempt)+": "+cause.Error(), s.now().UTC()
-		return tx.SetDelivery(ctx, d)
-	})
-	if err != nil {
-		s.log.Warn("record a failed attempt", "delivery", r.id, "err", err)
-	}
+// retryAfter is the wait before a failed send is tried again: a page cannot
+// wait long when a provider blips (2 s, 5 s, 15 s, 30 s, then every minute).
+func retryAfter(attempt int) time.Duration {
+	steps := []time.Duration{2 * time.Second, 5 * time.Second, 15 * time.Second, 30 * time.Second, time.Minute}
+	return steps[min(max(attempt, 1), len(steps))-1]
 }
 
 // SendBatch is the worker of BatchJob: when its window ends it sends one
@@ -270,18 +378,15 @@ func (s *Service) SendBatch(ctx context.Context, j BatchJob, attempt int) error 
 		return err
 	}
 	state, _ := s.paging()
+	wantedPages, err := state.StillWanted(ctx, pagesOf(items))
+	if err != nil {
+		return err
+	}
 	var wanted []Delivery
 	for _, d := range items {
-		if d.PageID != 0 {
-			ok, err := state.StillWanted(ctx, d.PageID)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue
-			}
+		if d.PageID == 0 || wantedPages[d.PageID] {
+			wanted = append(wanted, d)
 		}
-		wanted = append(wanted, d)
 	}
 	if len(wanted) == 0 {
 		return s.finishBatch(ctx, b.ID, Cancelled, 0, attempt, "nothing left to tell: every page was acknowledged or resolved")

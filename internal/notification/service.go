@@ -22,6 +22,7 @@ type Service struct {
 	limits  map[Kind]Limit
 	state   PageState
 	record  DeliveryLog
+	wake    chan struct{} // a delivery fell due now: Run claims at once
 
 	// MaxAttempts is how many times a delivery is tried before it is
 	// recorded as failed (River retries it with backoff in between).
@@ -40,7 +41,7 @@ func NewService(st Store, now func() time.Time, log *slog.Logger) *Service {
 		limits[k] = l
 	}
 	return &Service{store: st, now: now, log: log, senders: map[Kind]Sender{}, limits: limits,
-		state: Always{}, record: Discard{}, MaxAttempts: 6}
+		state: Always{}, record: Discard{}, MaxAttempts: 6, wake: make(chan struct{}, 1)}
 }
 
 // Register makes kind usable: contact methods of that kind may be added,
@@ -106,60 +107,79 @@ func (s *Service) paging() (PageState, DeliveryLog) {
 	return s.state, s.record
 }
 
-// Notify accepts a message for a person. When it returns nil the message
-// and one delivery per matching rule are stored and their jobs enqueued
-// (each due after its rule's delay): it is durable. It is idempotent on
-// m.Key: a message whose key was seen before does nothing. A person
-// without a verified contact method gets one failed delivery saying so,
-// which is reported to the DeliveryLog like any other outcome.
+// Notify accepts messages, each for one person, in one transaction. When it
+// returns nil every message and one delivery per matching rule are stored,
+// each due after its rule's delay: it is durable, and the dispatcher (Run)
+// sends them when due. It is idempotent on the messages' keys: a message
+// whose key was seen before does nothing. A person without a verified
+// contact method gets one failed delivery saying so, which is reported to
+// the DeliveryLog like any other outcome.
 //
 // Notify is called by Firebreak itself (paging, handoff notices), not on
 // behalf of a person, so it checks no permission.
-func (s *Service) Notify(ctx context.Context, m Message) error {
-	if err := validateMessage(m); err != nil {
-		return err
+func (s *Service) Notify(ctx context.Context, msgs ...Message) error {
+	return s.store.InTx(ctx, func(tx Tx) error { return s.NotifyTx(ctx, tx, msgs...) })
+}
+
+// NotifyTx is Notify inside the caller's transaction: the pager writes a
+// step's notices in the transaction that records the step, so a step is
+// fired and its people notified together or not at all.
+func (s *Service) NotifyTx(ctx context.Context, tx Tx, msgs ...Message) error {
+	for _, m := range msgs {
+		if err := validateMessage(m); err != nil {
+			return err
+		}
 	}
 	now := s.now().UTC()
-	var undeliverable *Delivery
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		undeliverable = nil
+	type plan struct {
+		contacts []Contact
+		rules    []Rule
+	}
+	plans := map[int64]*plan{} // per person, read once for all their messages
+	var undeliverable []Delivery
+	dueNow := false
+	for _, m := range msgs {
 		id, added, err := tx.AddMessage(ctx, m, now)
-		if err != nil || !added {
-			return err
-		}
-		contacts, err := tx.Contacts(ctx, m.UserID)
 		if err != nil {
 			return err
 		}
-		rules, err := tx.Rules(ctx, m.UserID)
-		if err != nil {
-			return err
+		if !added {
+			continue
 		}
-		steps := Plan(m.Urgency, rules, contacts)
+		p := plans[m.UserID]
+		if p == nil {
+			p = &plan{}
+			if p.contacts, err = tx.Contacts(ctx, m.UserID); err != nil {
+				return err
+			}
+			if p.rules, err = tx.Rules(ctx, m.UserID); err != nil {
+				return err
+			}
+			plans[m.UserID] = p
+		}
+		steps := Plan(m.Urgency, p.rules, p.contacts)
 		if len(steps) == 0 {
 			d := newDelivery(id, m, Contact{UserID: m.UserID}, now)
 			d.State, d.Error = Failed, "the person has no verified contact method"
-			undeliverable = &d
-			return tx.AddDelivery(ctx, undeliverable)
+			if err := tx.AddDelivery(ctx, &d); err != nil {
+				return err
+			}
+			undeliverable = append(undeliverable, d)
+			continue
 		}
 		for _, st := range steps {
 			d := newDelivery(id, m, st.Contact, now.Add(st.Delay))
 			if err := tx.AddDelivery(ctx, &d); err != nil {
 				return err
 			}
-			if err := tx.Enqueue(ctx, DeliverJob{DeliveryID: d.ID, At: d.DueAt}); err != nil {
-				return err
-			}
+			dueNow = dueNow || st.Delay == 0
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
-	if undeliverable != nil && m.PageID != 0 {
-		s.report(ctx, *undeliverable)
+	if dueNow {
+		tx.AfterCommit(s.Wake)
 	}
-	return nil
+	_, record := s.paging()
+	return record.Delivered(ctx, tx, undeliverable)
 }
 
 func validateMessage(m Message) error {
@@ -185,19 +205,6 @@ func newDelivery(messageID int64, m Message, c Contact, due time.Time) Delivery 
 	return Delivery{MessageID: messageID, Key: m.Key, UserID: m.UserID, ContactID: c.ID, Kind: c.Kind,
 		Address: c.Address, Urgency: m.Urgency, Subject: m.Subject, Body: m.Body, Actions: m.Actions,
 		PageID: m.PageID, State: Pending, DueAt: due, UpdatedAt: due}
-}
-
-// report tells the DeliveryLog about a delivery's outcome. A failure to
-// record is logged, not retried: the delivery itself is done, and its
-// outcome stays in this package's history.
-func (s *Service) report(ctx context.Context, d Delivery) {
-	if d.PageID == 0 {
-		return
-	}
-	_, record := s.paging()
-	if err := record.Delivered(ctx, d.PageID, d); err != nil {
-		s.log.Warn("record delivery on the page", "page", d.PageID, "delivery", d.ID, "err", err)
-	}
 }
 
 // DeliveriesOfPage lists every delivery made for a page, oldest first (for

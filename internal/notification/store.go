@@ -43,7 +43,12 @@ type Tx interface {
 	// AddDelivery records a delivery and sets its ID.
 	AddDelivery(ctx context.Context, d *Delivery) error
 	DeliveryForUpdate(ctx context.Context, id int64) (Delivery, error)
-	// SetDelivery stores a delivery's state, attempts, error, claim, batch and times.
+	// DueDeliveries locks up to limit pending deliveries due at now that no
+	// node holds (no lease, or one that ran out), oldest first. Deliveries
+	// another transaction holds are skipped, so nodes claim different ones.
+	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
+	// SetDelivery stores a delivery's state, attempts, error, claim, lease,
+	// batch and times.
 	SetDelivery(ctx context.Context, d Delivery) error
 	// ClaimedSince counts the deliveries of a contact method that took a
 	// place in its throttle window since t.
@@ -57,13 +62,17 @@ type Tx interface {
 	Collapsed(ctx context.Context, batchID int64) ([]Delivery, error)
 	// Enqueue adds a job that runs only if the transaction commits.
 	Enqueue(ctx context.Context, job Job) error
+	// AfterCommit runs f in this process once the transaction has committed.
+	AfterCommit(f func())
 }
 
 // Job is a side effect to run after commit; its Kind names the worker.
 type Job interface{ Kind() string }
 
-// DeliverJob runs the delivery pipeline for one delivery, not before its
-// rule's delay has passed.
+// DeliverJob was one delivery's job before the dispatcher claimed
+// deliveries from their table. Jobs of this kind still queued by an earlier
+// version have nothing to do: their deliveries are pending rows, which the
+// dispatcher sends when due.
 type DeliverJob struct {
 	DeliveryID int64     `json:"delivery_id"`
 	At         time.Time `json:"at"`
@@ -71,18 +80,6 @@ type DeliverJob struct {
 
 // Kind names the worker.
 func (DeliverJob) Kind() string { return "notification_deliver" }
-
-// RunAt holds the job until the rule's delay has passed.
-func (j DeliverJob) RunAt() time.Time { return j.At }
-
-// RetryAfter retries a failed send soon: a page cannot wait for River's
-// attempt⁴-second backoff (2 s, 5 s, 15 s, 30 s, 1 min).
-func (DeliverJob) RetryAfter(attempt int) time.Duration { return retryAfter(attempt) }
-
-func retryAfter(attempt int) time.Duration {
-	steps := []time.Duration{2 * time.Second, 5 * time.Second, 15 * time.Second, 30 * time.Second, time.Minute}
-	return steps[min(max(attempt, 1), len(steps))-1]
-}
 
 // BatchJob sends one summary ("N more alerts", a digest) when its window ends.
 type BatchJob struct {

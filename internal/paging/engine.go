@@ -5,15 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
-
-	"github.com/firebreak-hq/firebreak/internal/apperr"
 )
 
-// StepJob fires step Seq of a page at At. It is enqueued in the transaction
-// that makes the step due, carries only ids, and re-reads the page: a job
-// that finds the page acknowledged, resolved or moved on does nothing.
+// StepJob fired one step when the job queue carried the engine's
+// deadlines. The page row's next_at is now the only durable intent (every
+// node's engine fires what is due), so jobs of this kind that an earlier
+// version queued need nothing more than a nudge of the engine.
 type StepJob struct {
 	PageID int64     `json:"page_id"`
 	Seq    int64     `json:"seq"`
@@ -22,9 +20,6 @@ type StepJob struct {
 
 // Kind names the job for the queue.
 func (StepJob) Kind() string { return "page_step" }
-
-// RunAt holds the job until the step is due.
-func (j StepJob) RunAt() time.Time { return j.At }
 
 // AckedJob tells the incident side that a triage page was acknowledged:
 // the acknowledger becomes the First Responder of its incident.
@@ -57,53 +52,130 @@ func NoticeKey(pageID, seq int64, pos Position, userID int64) string {
 	return fmt.Sprintf("page-%d-seq-%d-round-%d-step-%d-user-%d", pageID, seq, pos.Round, pos.Step, userID)
 }
 
-// WorkStep is the worker of StepJob. It notifies the step's people first
-// (idempotently: a retry after a crash repeats the same keys, which the
-// notifier ignores), then records the step as fired and enqueues the next
-// one in one transaction. Two runs of one job (a node died after notifying)
-// therefore notify once and record once; the row lock and the sequence
-// number make the second record a no-op.
-func (s *Service) WorkStep(ctx context.Context, j StepJob, attempt int) error {
-	p, err := s.store.Page(ctx, j.PageID)
-	if apperr.Is(err, apperr.CodeNotFound) {
-		return nil
+// fireBatch is how many due steps one pass of the engine fires, in one
+// transaction.
+const fireBatch = 200
+
+// retryFiring is how long a page whose step could not be fired waits before
+// the engine tries again (a failure alone, after its batch failed).
+const retryFiring = 30 * time.Second
+
+// Wake tells Run that a step fell due now (a page was raised, escalated or
+// reassigned), so it fires at once rather than at the next tick.
+func (s *Service) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
 	}
-	if err != nil {
-		return err
+}
+
+// Run is the engine: it fires due steps until ctx ends, every tick and at
+// once when Wake says a step fell due. Every node runs it; the page rows
+// are the only schedule, so whichever node is up fires what is due — a
+// step whose node died fires on another node's next tick (or on restart).
+func (s *Service) Run(ctx context.Context, tick time.Duration) {
+	t := time.NewTicker(tick)
+	defer t.Stop()
+	for {
+		for ctx.Err() == nil {
+			n, err := s.FireDue(ctx, fireBatch)
+			if err != nil && ctx.Err() == nil {
+				s.log.Warn("firing due escalation steps", "error", err)
+			}
+			if n < fireBatch {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		case <-t.C:
+		}
 	}
-	probe := p
-	step, pos, _, ok := probe.Fire(j.Seq, s.now())
-	if !ok {
-		return nil
+}
+
+// FireDue fires the steps due at now, at most limit of them, oldest
+// deadline first, and reports how many pages it took. It is one
+// transaction: the due pages are locked (on PostgreSQL a page another node
+// is firing is skipped), each page fires its step — the targets resolved to
+// the people on call now —, the notices are written through the notifier,
+// and each step is recorded with the next one's deadline. So a step fires
+// exactly once across nodes and crashes: either all of it is committed or
+// none, and a page is due again until it is.
+//
+// If the batch fails, each page is tried alone, so one page that cannot be
+// fired holds up no other; it is put back retryFiring later, with the
+// reason on its timeline.
+func (s *Service) FireDue(ctx context.Context, limit int) (int, error) {
+	ctx = systemCtx(ctx)
+	// The notices' links are signed with a key made on first use; make it
+	// before the transaction (on SQLite, making it needs the one writer).
+	if _, err := s.linkKey(ctx); err != nil {
+		return 0, err
 	}
 	now := s.now()
-	users, events := s.resolveTargets(ctx, step.Targets, now)
-	for _, u := range users {
-		if s.notifier == nil {
-			break
-		}
-		n, err := s.notice(ctx, p, j.Seq, pos, u, now)
+	var ids []int64
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		pages, err := tx.DuePages(ctx, now, limit)
 		if err != nil {
 			return err
 		}
-		if err := s.notifier.Notify(ctx, n); err != nil {
-			return fmt.Errorf("notify user %d of page %d: %w", u, p.ID, err)
+		ids = ids[:0]
+		for _, p := range pages {
+			ids = append(ids, p.ID)
+		}
+		return s.fire(ctx, tx, pages, now)
+	})
+	if err == nil || len(ids) <= 1 {
+		if err != nil && len(ids) == 1 {
+			s.putBack(ctx, ids[0], now, err)
+		}
+		return len(ids), err
+	}
+	s.log.Warn("firing a batch of due steps failed; firing them one by one", "pages", len(ids), "error", err)
+	for _, id := range ids {
+		err := s.store.InTx(ctx, func(tx Tx) error {
+			p, err := tx.PageForUpdate(ctx, id)
+			if err != nil {
+				return err
+			}
+			if p.Status != Triggered || p.NextAt == nil || p.NextAt.After(now) {
+				return nil // moved on meanwhile
+			}
+			return s.fire(ctx, tx, []Page{p}, now)
+		})
+		if err != nil {
+			s.putBack(ctx, id, now, err)
 		}
 	}
-	return s.store.InTx(ctx, func(tx Tx) error {
-		p, err := tx.PageForUpdate(ctx, j.PageID)
-		if err != nil {
-			return err
-		}
-		_, pos, due, ok := p.Fire(j.Seq, now)
+	return len(ids), nil
+}
+
+// fire fires the due step of each page inside tx.
+func (s *Service) fire(ctx context.Context, tx Tx, pages []Page, now time.Time) error {
+	var notices []Notice
+	resolve := s.resolver(ctx, now)
+	for i := range pages {
+		p := &pages[i]
+		seq := p.Seq
+		step, pos, due, ok := p.Fire(seq, now)
 		if !ok {
-			return nil // acknowledged or moved on while we notified; recorded by whoever did it
+			continue
+		}
+		users, evs := resolve(step.Targets)
+		for _, u := range users {
+			n, err := s.notice(ctx, *p, seq, pos, u, now)
+			if err != nil {
+				return err
+			}
+			notices = append(notices, n)
 		}
 		targets := make([]string, len(step.Targets))
 		for i, t := range step.Targets {
 			targets[i] = t.String()
 		}
-		evs := append([]Event{{At: now, Kind: EvStepFired, Text: fmt.Sprintf("Step %d (%s) fired: %s", pos.Step+1, pos, strings.Join(targets, ", "))}}, events...)
+		evs = append([]Event{{At: now, Kind: EvStepFired, Text: fmt.Sprintf("Step %d (%s) fired: %s", pos.Step+1, pos, strings.Join(targets, ", "))}}, evs...)
 		for _, u := range users {
 			evs = append(evs, Event{At: now, Kind: EvNotified, UserID: u, Text: "Notified"})
 		}
@@ -113,50 +185,84 @@ func (s *Service) WorkStep(ctx context.Context, j StepJob, attempt int) error {
 		if due == nil {
 			evs = append(evs, Event{At: now, Kind: EvExhausted, Text: "Every step has fired; the page stays open until someone acknowledges or resolves it"})
 		}
-		if err := tx.SavePage(ctx, &p); err != nil {
+		if err := tx.SavePage(ctx, p); err != nil {
 			return err
 		}
 		if err := tx.AppendEvents(ctx, p.ID, evs); err != nil {
 			return err
 		}
-		if due != nil {
-			return tx.Enqueue(ctx, StepJob{PageID: p.ID, Seq: due.Seq, At: due.At})
-		}
+	}
+	if len(notices) == 0 || s.notifier == nil {
 		return nil
+	}
+	return s.notifier.NotifyTx(ctx, tx, notices)
+}
+
+// putBack delays a page whose step could not be fired, saying why on its
+// timeline, so the engine does not retry it on every tick.
+func (s *Service) putBack(ctx context.Context, id int64, now time.Time, cause error) {
+	s.log.Warn("could not fire the due step of a page; trying again later", "page", id, "error", cause)
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		p, err := tx.PageForUpdate(ctx, id)
+		if err != nil || p.Status != Triggered || p.NextAt == nil || p.NextAt.After(now) {
+			return err
+		}
+		at := now.Add(retryFiring)
+		p.NextAt = &at
+		if err := tx.SavePage(ctx, &p); err != nil {
+			return err
+		}
+		return tx.AppendEvents(ctx, id, []Event{{At: now, Kind: EvFireFailed,
+			Text: fmt.Sprintf("Could not fire the step (%v); trying again at %s", cause, at.UTC().Format(time.RFC3339))}})
 	})
+	if err != nil {
+		s.log.Warn("could not put back a page whose step failed", "page", id, "error", err)
+	}
 }
 
-// resolveTargets turns a step's targets into the people on call at now,
-// each once, with a timeline note for a target that resolved to no one.
-func (s *Service) resolveTargets(ctx context.Context, targets []Target, now time.Time) ([]int64, []Event) {
-	var users []int64
-	var notes []Event
-	add := func(ids []int64) {
-		for _, id := range ids {
-			if !slices.Contains(users, id) {
-				users = append(users, id)
+// resolver turns steps' targets into the people on call at now, each once,
+// with a timeline note for a target that resolved to no one. It remembers
+// each schedule's and team's answer for the pass, so a storm of pages on
+// one policy asks on-call once.
+func (s *Service) resolver(ctx context.Context, now time.Time) func([]Target) ([]int64, []Event) {
+	type answer struct {
+		ids []int64
+		err error
+	}
+	seen := map[Target]answer{}
+	return func(targets []Target) ([]int64, []Event) {
+		var users []int64
+		var notes []Event
+		add := func(ids []int64) {
+			for _, id := range ids {
+				if !slices.Contains(users, id) {
+					users = append(users, id)
+				}
 			}
 		}
-	}
-	for _, t := range targets {
-		switch t.Kind {
-		case TargetUser:
-			add([]int64{t.ID})
-		case TargetSchedule, TargetTeam:
-			ids, err := s.whoIsOnCall(ctx, t, now)
-			if err != nil {
-				notes = append(notes, Event{At: now, Kind: EvNoOne, Text: fmt.Sprintf("Could not tell who is on call for %s: %v", t, err)})
-				continue
+		for _, t := range targets {
+			switch t.Kind {
+			case TargetUser:
+				add([]int64{t.ID})
+			case TargetSchedule, TargetTeam:
+				a, ok := seen[t]
+				if !ok {
+					a.ids, a.err = s.whoIsOnCall(ctx, t, now)
+					seen[t] = a
+				}
+				if a.err != nil {
+					notes = append(notes, Event{At: now, Kind: EvNoOne, Text: fmt.Sprintf("Could not tell who is on call for %s: %v", t, a.err)})
+					continue
+				}
+				if len(a.ids) == 0 {
+					notes = append(notes, Event{At: now, Kind: EvNoOne, Text: fmt.Sprintf("No one is on call for %s", t)})
+				}
+				add(a.ids)
 			}
-			if len(ids) == 0 {
-				notes = append(notes, Event{At: now, Kind: EvNoOne, Text: fmt.Sprintf("No one is on call for %s", t)})
-			}
-			add(ids)
 		}
+		return users, notes
 	}
-	return users, notes
 }
-
 func (s *Service) whoIsOnCall(ctx context.Context, t Target, at time.Time) ([]int64, error) {
 	if s.oncall == nil {
 		return nil, fmt.Errorf("on-call schedules are not available on this node")
@@ -203,78 +309,39 @@ func (s *Service) notice(ctx context.Context, p Page, seq int64, pos Position, u
 	return n, nil
 }
 
-// StillWanted tells the notifier, before each delivery, whether the page
-// still wants people woken (it is triggered). Not a page (id 0): yes.
-func (s *Service) StillWanted(ctx context.Context, pageID int64) (bool, error) {
-	if pageID == 0 {
-		return true, nil
+// StillWanted tells the notifier, before deliveries are sent, which of
+// their pages still want people woken (they are triggered).
+func (s *Service) StillWanted(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	if len(ids) == 0 {
+		return map[int64]bool{}, nil
 	}
-	p, err := s.store.Page(ctx, pageID)
-	if apperr.Is(err, apperr.CodeNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	return p.Status == Triggered, nil
+	return s.store.Triggered(ctx, ids)
 }
 
-// Delivered puts a delivery's outcome on the page's timeline.
-func (s *Service) Delivered(ctx context.Context, pageID, userID int64, method string, at time.Time, failure string) error {
-	if pageID == 0 {
-		return nil
-	}
-	text := "Delivered by " + method
-	if failure != "" {
-		text = fmt.Sprintf("Delivery by %s failed: %s", method, failure)
-	}
+// Delivery is the outcome of one notification about a page, for its
+// timeline: Failure is empty when it was delivered.
+type Delivery struct {
+	PageID  int64
+	UserID  int64
+	Method  string // e.g. "sms to +49…1234"
+	At      time.Time
+	Failure string
+}
+
+// RecordDeliveries puts delivery outcomes on their pages' timelines inside
+// tx, the transaction that records the outcomes.
+func (s *Service) RecordDeliveries(ctx context.Context, tx Tx, ds []Delivery) error {
 	// No live notice: on PostgreSQL a NOTIFY serializes commits, and a
 	// storm makes several deliveries per page; lists change on raise, ack
 	// and resolve, which do notify.
-	return s.store.InTx(ctx, func(tx Tx) error {
-		return tx.AppendEvents(ctx, pageID, []Event{{At: at, Kind: EvDelivery, UserID: userID, Text: text}})
-	})
-}
-
-// fireParallel is how many due steps one node fires at once.
-const fireParallel = 8
-
-// DueStep is a step whose time has come: page PageID's step Seq.
-type DueStep struct {
-	PageID int64
-	Seq    int64
-	At     time.Time
-}
-
-// FireDue fires the steps that are due at now, at most limit of them,
-// oldest first, and reports how many it looked at. Every node runs it a few
-// times a second: it is the engine's fast path, so a step fires within a
-// fraction of a second of its deadline however the job queue polls. The
-// step's job stays the durable intent (it fires the step if no node's loop
-// did, e.g. while every node was down), and whichever comes second finds
-// the step done: the sequence number under the page's row lock and the
-// notices' idempotency keys make a step fire once.
-func (s *Service) FireDue(ctx context.Context, limit int) (int, error) {
-	due, err := s.store.DueSteps(ctx, s.now(), limit)
-	if err != nil {
-		return 0, err
+	for _, d := range ds {
+		text := "Delivered by " + d.Method
+		if d.Failure != "" {
+			text = fmt.Sprintf("Delivery by %s failed: %s", d.Method, d.Failure)
+		}
+		if err := tx.AppendEvents(ctx, d.PageID, []Event{{At: d.At, Kind: EvDelivery, UserID: d.UserID, Text: text}}); err != nil {
+			return err
+		}
 	}
-	ctx = systemCtx(ctx)
-	// A few at a time: a step mostly waits on the database (and on the
-	// notifier's transaction), and a burst of deadlines must not queue
-	// behind one another.
-	sem := make(chan struct{}, fireParallel)
-	var wg sync.WaitGroup
-	for _, d := range due {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			if err := s.WorkStep(ctx, StepJob{PageID: d.PageID, Seq: d.Seq, At: d.At}, 1); err != nil {
-				s.log.Warn("firing a due step failed; its job will retry", "page", d.PageID, "error", err)
-			}
-		}()
-	}
-	wg.Wait()
-	return len(due), nil
+	return nil
 }

@@ -84,6 +84,7 @@ const (
 	EvResolved     = "resolved"
 	EvEscalated    = "escalated"
 	EvReassigned   = "reassigned"
+	EvFireFailed   = "fire_failed" // the step could not be fired; tried again later
 )
 
 // Event is one line of a page's timeline.

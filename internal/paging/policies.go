@@ -90,7 +90,7 @@ func (s *Service) Preview(ctx context.Context, p Policy, start time.Time) ([]Pre
 	}
 	var out []PreviewStep
 	for _, st := range p.Plan(start) {
-		users, notes := s.resolveTargets(ctx, st.Targets, st.At)
+		users, notes := s.resolver(ctx, st.At)(st.Targets)
 		ps := PreviewStep{Planned: st, Users: users}
 		for _, n := range notes {
 			ps.Notes = append(ps.Notes, n.Text)

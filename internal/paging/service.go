@@ -18,11 +18,12 @@ type OnCall interface {
 	TeamSchedules(ctx context.Context, teamID int64) ([]int64, error)
 }
 
-// Notifier delivers a notice to one person through their own notification
-// rules. It must be durable when it returns and idempotent on Notice.Key:
-// the engine calls it again after a crash, and the second call does nothing.
+// Notifier delivers notices, each to one person through their own
+// notification rules. It writes them in the engine's transaction tx, so a
+// step's notices are durable exactly when the step is recorded as fired;
+// it ignores a notice whose Key it has seen before.
 type Notifier interface {
-	Notify(ctx context.Context, n Notice) error
+	NotifyTx(ctx context.Context, tx Tx, notices []Notice) error
 }
 
 // Notice is what one person is told when a step pages them.
@@ -58,6 +59,8 @@ type Service struct {
 
 	keyMu sync.Mutex
 	key   []byte // the link-signing key, read once
+
+	wake chan struct{} // a step fell due now: Run fires at once
 }
 
 // Options are a Service's optional parts.
@@ -77,7 +80,8 @@ func NewService(st Store, now func() time.Time, o Options) *Service {
 	if o.LinkTTL == 0 {
 		o.LinkTTL = 24 * time.Hour
 	}
-	return &Service{store: st, oncall: o.OnCall, notifier: o.Notifier, now: now, baseURL: o.BaseURL, log: o.Log, linkTTL: o.LinkTTL}
+	return &Service{store: st, oncall: o.OnCall, notifier: o.Notifier, now: now, baseURL: o.BaseURL, log: o.Log, linkTTL: o.LinkTTL,
+		wake: make(chan struct{}, 1)}
 }
 
 // Now is the pager's clock.
@@ -117,13 +121,31 @@ type Trigger struct {
 var ErrNoPolicy = apperr.NotFound("escalation policy of the service")
 
 // Raise creates the page for t (or returns the open one the same source
-// raised before: raising is idempotent per source) and fires its first step
-// at once. Its first step job is enqueued in the same transaction, so the
-// page is paged even if this node dies right after the commit.
+// raised before: raising is idempotent per source). Its first step is due
+// at once: the engine fires it as soon as the transaction commits (Wake),
+// and any node's engine does if this one dies first — the page row is the
+// durable intent.
 func (s *Service) Raise(ctx context.Context, t Trigger) (Page, error) {
+	var page Page
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		page, err = s.RaiseIn(ctx, tx, t)
+		return err
+	})
+	return page, err
+}
+
+// RaiseIn is Raise inside the caller's transaction: the ingest batch that
+// opens a triage item raises its page in the same transaction, so an alert
+// accepted with a 2xx has its page. ErrNoPolicy means the service has no
+// escalation policy (and t names none): nothing was written.
+func (s *Service) RaiseIn(ctx context.Context, tx Tx, t Trigger) (Page, error) {
 	a, err := actor(ctx, access.Responder)
 	if err != nil {
 		return Page{}, err
+	}
+	if t.Summary == "" {
+		return Page{}, apperr.Invalid("summary", "a page needs a summary")
 	}
 	var pol Policy
 	switch {
@@ -141,71 +163,50 @@ func (s *Service) Raise(ctx context.Context, t Trigger) (Page, error) {
 			return Page{}, err
 		}
 	}
-	if t.Summary == "" {
-		return Page{}, apperr.Invalid("summary", "a page needs a summary")
-	}
 	now := s.now()
-	var (
-		page Page
-		due  *Due
-	)
-	err = s.store.InTx(ctx, func(tx Tx) error {
-		if t.Source != FromManual && t.SourceID != 0 {
-			old, err := tx.OpenPageOf(ctx, t.Source, t.SourceID)
-			if err != nil {
-				return err
-			}
-			if old != nil {
-				page, due = *old, nil
-				return nil
-			}
+	if t.Source != FromManual && t.SourceID != 0 {
+		old, err := tx.OpenPageOf(ctx, t.Source, t.SourceID)
+		if err != nil || old != nil {
+			return deref(old), err
 		}
-		maint := ""
-		if t.ServiceID != 0 {
-			w, err := tx.ActiveWindow(ctx, t.ServiceID, now)
-			if err != nil {
-				return err
-			}
-			if w != nil {
-				maint = fmt.Sprintf("the service is in a maintenance window until %s (%s)", w.Ends.UTC().Format(time.RFC3339), w.Reason)
-			}
+	}
+	maint := ""
+	if t.ServiceID != 0 {
+		w, err := tx.ActiveWindow(ctx, t.ServiceID, now)
+		if err != nil {
+			return Page{}, err
 		}
-		var evs []Event
-		page, evs, due = New(Page{ServiceID: t.ServiceID, Summary: t.Summary, Details: t.Details, Urgency: t.Urgency,
-			Source: t.Source, SourceID: t.SourceID, IncidentNumber: t.IncidentNumber}, pol, now, maint)
-		if err := tx.InsertPage(ctx, &page); err != nil {
-			return err
+		if w != nil {
+			maint = fmt.Sprintf("the service is in a maintenance window until %s (%s)", w.Ends.UTC().Format(time.RFC3339), w.Reason)
 		}
-		if a.UserID != 0 {
-			evs[0].ActorID = a.UserID
-		}
-		if err := tx.AppendEvents(ctx, page.ID, evs); err != nil {
-			return err
-		}
-		if due != nil {
-			if err := tx.Enqueue(ctx, StepJob{PageID: page.ID, Seq: due.Seq, At: due.At}); err != nil {
-				return err
-			}
-		}
-		if a.UserID != 0 { // a person paged someone; Firebreak's own pages are on the page's timeline
-			if err := tx.Audit(ctx, audit.New(a, now, "page.raise", pageRef(page.ID), map[string]any{"source": t.Source, "source_id": t.SourceID})); err != nil {
-				return err
-			}
-		}
-		return tx.Publish(ctx, Topic)
-	})
-	if err != nil {
+	}
+	page, evs, due := New(Page{ServiceID: t.ServiceID, Summary: t.Summary, Details: t.Details, Urgency: t.Urgency,
+		Source: t.Source, SourceID: t.SourceID, IncidentNumber: t.IncidentNumber}, pol, now, maint)
+	if err := tx.InsertPage(ctx, &page); err != nil {
+		return Page{}, err
+	}
+	if a.UserID != 0 {
+		evs[0].ActorID = a.UserID
+	}
+	if err := tx.AppendEvents(ctx, page.ID, evs); err != nil {
 		return Page{}, err
 	}
 	if due != nil {
-		// Fire the first step here rather than wait for a worker to poll the
-		// job; the job still runs and finds the step done (or does it, if
-		// this node died first).
-		if err := s.WorkStep(access.With(ctx, access.System), StepJob{PageID: page.ID, Seq: due.Seq, At: due.At}, 1); err != nil {
-			s.log.Warn("first step of page failed; its job will retry", "page", page.ID, "error", err)
+		tx.AfterCommit(s.Wake)
+	}
+	if a.UserID != 0 { // a person paged someone; Firebreak's own pages are on the page's timeline
+		if err := tx.Audit(ctx, audit.New(a, now, "page.raise", pageRef(page.ID), map[string]any{"source": t.Source, "source_id": t.SourceID})); err != nil {
+			return Page{}, err
 		}
 	}
-	return page, nil
+	return page, tx.Publish(ctx, Topic)
+}
+
+func deref(p *Page) Page {
+	if p == nil {
+		return Page{}
+	}
+	return *p
 }
 
 func pageRef(id int64) string { return fmt.Sprintf("page %d", id) }
@@ -248,9 +249,7 @@ func (s *Service) change(ctx context.Context, id int64, action string, fn func(p
 			return err
 		}
 		if due != nil {
-			if err := tx.Enqueue(ctx, StepJob{PageID: p.ID, Seq: due.Seq, At: due.At}); err != nil {
-				return err
-			}
+			tx.AfterCommit(s.Wake)
 		}
 		if p.Status == Acknowledged && p.Source == FromAlertGroup {
 			// The acknowledger becomes First Responder if the item is

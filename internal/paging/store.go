@@ -21,9 +21,8 @@ type Store interface {
 	// ServiceIDByName finds a catalog service by its name.
 	ServiceIDByName(ctx context.Context, name string) (int64, error)
 	Windows(ctx context.Context, f WindowFilter) ([]Window, error)
-	// DueSteps lists the triggered pages whose next step is due at now,
-	// oldest deadline first.
-	DueSteps(ctx context.Context, now time.Time, limit int) ([]DueStep, error)
+	// Triggered returns which of the pages ids are triggered.
+	Triggered(ctx context.Context, ids []int64) (map[int64]bool, error)
 	// LinkKey is the secret that signs action links, the same on every node.
 	LinkKey(ctx context.Context) ([]byte, error)
 }
@@ -42,6 +41,10 @@ type Tx interface {
 	InsertPage(ctx context.Context, p *Page) error
 	// PageForUpdate reads a page and holds it until the transaction ends.
 	PageForUpdate(ctx context.Context, id int64) (Page, error)
+	// DuePages reads and holds up to limit triggered pages whose next step
+	// is due at now, oldest deadline first; pages another transaction holds
+	// are skipped, so several nodes fire different ones.
+	DuePages(ctx context.Context, now time.Time, limit int) ([]Page, error)
 	// OpenPageOf is the open (or suppressed) page raised by a source, if any.
 	OpenPageOf(ctx context.Context, src Source, sourceID int64) (*Page, error)
 	// PagesOf lists the open pages of an alert group or incident.
@@ -53,6 +56,8 @@ type Tx interface {
 	Enqueue(ctx context.Context, job Job) error
 	Audit(ctx context.Context, e audit.Entry) error
 	Publish(ctx context.Context, topic string) error
+	// AfterCommit runs f in this process once the transaction has committed.
+	AfterCommit(f func())
 }
 
 // Job is a side effect to run after commit.

@@ -15,8 +15,9 @@ import (
 // alerts, alert groups (the triage queue), raw payloads and the teams'
 // triage notification hooks.
 type Alerts struct {
-	s *Store
-	q Enqueuer
+	s      *Store
+	q      Enqueuer
+	triage TriageFollower
 }
 
 // Alerts returns the alert store; q receives the side-effect jobs of ingestion.

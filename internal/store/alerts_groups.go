@@ -49,7 +49,7 @@ func (a *Alerts) Group(ctx context.Context, id int64) (detect.Group, error) {
 func (a *Alerts) ListGroups(ctx context.Context, f detect.GroupFilter) ([]detect.Group, error) {
 	var w filter
 	if len(f.Triage) > 0 {
-		w.in("g.triage", f.Triage)
+		in(&w, "g.triage", f.Triage)
 	}
 	if f.ServiceID != 0 {
 		w.add("g.service_id = " + w.arg(f.ServiceID))

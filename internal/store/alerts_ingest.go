@@ -96,6 +96,9 @@ func (a *Alerts) Ingest(ctx context.Context, batch []detect.Accepted) error {
 				changed = changed || c
 			}
 		}
+		if err := a.followTriage(ctx, tx, st.opened); err != nil {
+			return err
+		}
 		for _, id := range slices.Sorted(maps.Keys(lastSeen)) { // one lock order across concurrent batches
 			if _, err := tx.tx.ExecContext(ctx, `UPDATE integrations SET last_seen_at = $1 WHERE id = $2`, lastSeen[id], id); err != nil {
 				return mapErr(err)
@@ -232,7 +235,7 @@ func (a *Alerts) apply(ctx context.Context, tx *Tx, st *ingestStmts, integration
 				return false, mapErr(err)
 			}
 		}
-		return true, a.openAlert(ctx, tx, integrationID, r, string(labels), string(links), at)
+		return true, a.openAlert(ctx, tx, st, integrationID, r, string(labels), string(links), at)
 	case detect.Acknowledge:
 		_, err := st.exec(ctx, &st.ack, sqlAck, integrationID, r.DedupKey, at)
 		return true, mapErr(err)
@@ -257,7 +260,7 @@ func nonNilLinks(l []detect.AlertLink) []detect.AlertLink {
 	return l
 }
 
-func (a *Alerts) openAlert(ctx context.Context, tx *Tx, integrationID int64, r *detect.Routed, labels, links string, at time.Time) error {
+func (a *Alerts) openAlert(ctx context.Context, tx *Tx, st *ingestStmts, integrationID int64, r *detect.Routed, labels, links string, at time.Time) error {
 	var (
 		groupID  int64
 		incident sql.NullInt64
@@ -314,9 +317,80 @@ func (a *Alerts) openAlert(ctx context.Context, tx *Tx, integrationID int64, r *
 	case r.Route == detect.RouteDeclare:
 		return a.enqueue(ctx, tx, detect.DeclareJob{GroupID: groupID, Severity: r.IncidentSeverity})
 	case r.Route == detect.RouteTriage:
-		return a.enqueue(ctx, tx, detect.TriageNotifyJob{GroupID: groupID})
+		st.opened = append(st.opened, groupID) // followed once the batch's alerts are in
 	}
 	return nil
+}
+
+// TriageFollower sees the triage items an ingest batch opened, with their
+// alerts, inside the batch's transaction, and writes what they start there:
+// the pager raises their pages, so an alert accepted with a 2xx has its page.
+type TriageFollower func(ctx context.Context, tx *Tx, items []detect.Item) error
+
+// FollowTriage sets the follower of new triage items. Call it while
+// building the node, before the first batch.
+func (a *Alerts) FollowTriage(f TriageFollower) { a.triage = f }
+
+// followTriage hands the triage items the batch opened to the follower.
+// Without one, or when it fails, each item gets a TriageNotifyJob instead
+// (its worker raises the page later): the follower writes under a
+// savepoint, and its failure rolls back only its own writes, so alerts are
+// never refused because paging failed.
+func (a *Alerts) followTriage(ctx context.Context, tx *Tx, opened []int64) error {
+	if len(opened) == 0 {
+		return nil
+	}
+	if a.triage != nil {
+		if _, err := tx.tx.ExecContext(ctx, `SAVEPOINT follow_triage`); err != nil {
+			return mapErr(err)
+		}
+		err := a.followIn(ctx, tx, opened)
+		if err == nil {
+			_, err := tx.tx.ExecContext(ctx, `RELEASE SAVEPOINT follow_triage`)
+			return mapErr(err)
+		}
+		if _, err := tx.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT follow_triage`); err != nil {
+			return mapErr(err)
+		}
+	}
+	for _, id := range opened {
+		if err := a.enqueue(ctx, tx, detect.TriageNotifyJob{GroupID: id}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *Alerts) followIn(ctx context.Context, tx *Tx, ids []int64) error {
+	var w filter
+	in(&w, "g.id", ids)
+	rows, err := tx.tx.QueryContext(ctx, groupSelect+w.where()+` ORDER BY g.id`, w.args...)
+	if err != nil {
+		return mapErr(err)
+	}
+	groups, err := collect(rows, scanGroup)
+	if err != nil {
+		return err
+	}
+	var aw filter
+	in(&aw, "a.group_id", ids)
+	if rows, err = tx.tx.QueryContext(ctx, alertSelect+aw.where()+` ORDER BY a.id`, aw.args...); err != nil {
+		return mapErr(err)
+	}
+	alerts, err := collect(rows, scanAlert)
+	if err != nil {
+		return err
+	}
+	items := make([]detect.Item, len(groups))
+	at := make(map[int64]int, len(groups))
+	for i, g := range groups {
+		items[i], at[g.ID] = detect.Item{Group: g}, i
+	}
+	for _, al := range alerts {
+		it := &items[at[al.GroupID]]
+		it.Alerts = append(it.Alerts, al)
+	}
+	return a.triage(ctx, tx, items)
 }
 
 // alertResolved counts the resolve against the group and closes the group
@@ -376,6 +450,7 @@ type ingestStmts struct {
 	tx                    *sql.Tx
 	prepare               bool
 	trigger, ack, resolve *sql.Stmt
+	opened                []int64 // triage items the batch opened
 }
 
 func (st *ingestStmts) stmt(ctx context.Context, dst **sql.Stmt, query string) (*sql.Stmt, error) {

@@ -81,17 +81,17 @@ func (r *Incidents) Get(ctx context.Context, number int64) (*incident.Incident, 
 func (r *Incidents) List(ctx context.Context, f incident.Filter) (incident.Page, error) {
 	var w filter
 	if f.Open {
-		w.in("stage", []string{string(incident.Detect), string(incident.Fix)})
+		in(&w, "stage", []string{string(incident.Detect), string(incident.Fix)})
 	}
 	if len(f.Stages) > 0 {
 		stages := make([]string, len(f.Stages))
 		for i, s := range f.Stages {
 			stages[i] = string(s)
 		}
-		w.in("stage", stages)
+		in(&w, "stage", stages)
 	}
 	if len(f.Severities) > 0 {
-		w.in("severity", f.Severities)
+		in(&w, "severity", f.Severities)
 	}
 	if f.Service != "" {
 		w.add("number IN (SELECT incident_number FROM incident_services WHERE service = " + w.arg(f.Service) + ")")

@@ -29,6 +29,10 @@ type notificationTx struct {
 
 var _ notification.Tx = notificationTx{}
 
+// In is the notification store's view of a transaction begun elsewhere:
+// the pager writes a step's notices in the transaction that fires it.
+func (r *Notifications) In(tx *Tx) notification.Tx { return notificationTx{tx, r.q} }
+
 // InTx runs fn in one transaction.
 func (r *Notifications) InTx(ctx context.Context, fn func(notification.Tx) error) error {
 	return r.s.InTx(ctx, func(tx *Tx) error { return fn(notificationTx{tx, r.q}) })

@@ -30,22 +30,23 @@ func (t notificationTx) AddMessage(ctx context.Context, m notification.Message, 
 }
 
 const deliveryColumns = `d.id, d.message_id, m.msg_key, d.user_id, COALESCE(d.contact_id, 0), d.kind, d.address, m.urgency, m.subject, m.body,
-	m.actions, m.page_id, d.state, d.attempts, d.error, d.due_at, d.claimed_at, d.sent_at, COALESCE(d.batch_id, 0), d.updated_at`
+	m.actions, m.page_id, d.state, d.attempts, d.error, d.due_at, d.claimed_at, d.lease_until, d.sent_at, COALESCE(d.batch_id, 0), d.updated_at`
 
 const deliveryFrom = ` FROM notification_deliveries d JOIN notification_messages m ON m.id = d.message_id`
 
 func scanDelivery(row rowScanner) (notification.Delivery, error) {
 	var (
-		d             notification.Delivery
-		actions       string
-		claimed, sent sql.NullTime
+		d                    notification.Delivery
+		actions              string
+		claimed, lease, sent sql.NullTime
 	)
 	err := row.Scan(&d.ID, &d.MessageID, &d.Key, &d.UserID, &d.ContactID, &d.Kind, &d.Address, &d.Urgency, &d.Subject, &d.Body,
-		&actions, &d.PageID, &d.State, &d.Attempts, &d.Error, &d.DueAt, &claimed, &sent, &d.BatchID, &d.UpdatedAt)
+		&actions, &d.PageID, &d.State, &d.Attempts, &d.Error, &d.DueAt, &claimed, &lease, &sent, &d.BatchID, &d.UpdatedAt)
 	if err != nil {
 		return d, err
 	}
-	d.ClaimedAt, d.SentAt, d.DueAt, d.UpdatedAt = spTime(claimed), spTime(sent), d.DueAt.UTC(), d.UpdatedAt.UTC()
+	d.ClaimedAt, d.LeaseUntil, d.SentAt = spTime(claimed), spTime(lease), spTime(sent)
+	d.DueAt, d.UpdatedAt = d.DueAt.UTC(), d.UpdatedAt.UTC()
 	return d, json.Unmarshal([]byte(actions), &d.Actions)
 }
 
@@ -80,11 +81,24 @@ func (t notificationTx) DeliveryForUpdate(ctx context.Context, id int64) (notifi
 	return spQueryOne(ctx, t.tx, scanDelivery, "delivery "+strconv.FormatInt(id, 10), `SELECT `+deliveryColumns+deliveryFrom+` WHERE d.id = $1`, id)
 }
 
+// DueDeliveries locks the pending deliveries due at now that no node holds,
+// oldest first; on PostgreSQL rows another transaction holds are skipped
+// (SQLite has one writer: nothing to skip).
+func (t notificationTx) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]notification.Delivery, error) {
+	q := `SELECT ` + deliveryColumns + deliveryFrom + ` WHERE d.state = 'pending' AND d.due_at <= $1
+		AND (d.lease_until IS NULL OR d.lease_until <= $1) ORDER BY d.due_at, d.id LIMIT $2`
+	if t.s.dialect == Postgres {
+		q += ` FOR UPDATE OF d SKIP LOCKED`
+	}
+	return spQueryAll(ctx, t.tx, scanDelivery, q, now.UTC(), limit)
+}
+
 // SetDelivery stores a delivery's progress.
 func (t notificationTx) SetDelivery(ctx context.Context, d notification.Delivery) error {
 	return spExecOne(ctx, t.tx, "delivery", `UPDATE notification_deliveries SET state = $1, attempts = $2, error = $3, claimed_at = $4,
-		sent_at = $5, batch_id = $6, updated_at = $7 WHERE id = $8`,
-		string(d.State), d.Attempts, d.Error, nullTime(d.ClaimedAt), nullTime(d.SentAt), spNullID(d.BatchID), d.UpdatedAt.UTC(), d.ID)
+		sent_at = $5, batch_id = $6, updated_at = $7, due_at = $8, lease_until = $9 WHERE id = $10`,
+		string(d.State), d.Attempts, d.Error, nullTime(d.ClaimedAt), nullTime(d.SentAt), spNullID(d.BatchID), d.UpdatedAt.UTC(),
+		d.DueAt.UTC(), nullTime(d.LeaseUntil), d.ID)
 }
 
 // ClaimedSince counts a contact method's claims since t.

@@ -105,15 +105,14 @@ func newNotifyEnv(t *testing.T, s *store.Store) *notifyEnv {
 	return &notifyEnv{svc: svc, box: box, clk: clk, sent: rec, ann: ann, annCx: ctxFor(t, asvc, ann), bob: bob}
 }
 
-// run works every due job once, as the queue would; attempt counts per job.
+// run works every due job once, as the queue would, then dispatches every
+// delivery due at the clock's time, as the node's dispatcher would.
 func (e *notifyEnv) run(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
 	for _, j := range e.box.due(e.clk.Now()) {
 		var err error
 		switch j := j.(type) {
-		case notification.DeliverJob:
-			err = e.svc.Deliver(ctx, j, 1)
 		case notification.BatchJob:
 			err = e.svc.SendBatch(ctx, j, 1)
 		case notification.VerifyJob:
@@ -123,6 +122,15 @@ func (e *notifyEnv) run(t *testing.T) {
 		}
 		if err != nil {
 			t.Fatalf("%s: %v", j.Kind(), err)
+		}
+	}
+	for {
+		n, err := e.svc.Dispatch(ctx, 100)
+		if err != nil {
+			t.Fatalf("dispatch: %v", err)
+		}
+		if n == 0 {
+			return
 		}
 	}
 }
@@ -233,16 +241,20 @@ type pageStates struct {
 	recorded []notification.Delivery
 }
 
-func (p *pageStates) StillWanted(_ context.Context, id int64) (bool, error) {
+func (p *pageStates) StillWanted(_ context.Context, ids []int64) (map[int64]bool, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return !p.acked[id], nil
+	out := map[int64]bool{}
+	for _, id := range ids {
+		out[id] = !p.acked[id]
+	}
+	return out, nil
 }
 
-func (p *pageStates) Delivered(_ context.Context, _ int64, d notification.Delivery) error {
+func (p *pageStates) Delivered(_ context.Context, _ notification.Tx, ds []notification.Delivery) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.recorded = append(p.recorded, d)
+	p.recorded = append(p.recorded, ds...)
 	return nil
 }
 
@@ -294,12 +306,12 @@ func TestNotificationRulesDelaysAndIdempotency(t *testing.T) {
 		if len(got) != 1 || got[0].to.Kind != notification.SMS {
 			t.Fatalf("at 3 min sent %+v, want the SMS", got)
 		}
-		// Running a job again (a retry after a crash) sends nothing twice.
+		// Dispatching again (another node, a later tick) sends nothing twice.
+		e.run(t)
 		ds, err := s.Notifications(nil).DeliveriesOfPage(ctx, 2)
 		must(t, err)
 		for _, d := range ds {
-			must(t, e.svc.Deliver(ctx, notification.DeliverJob{DeliveryID: d.ID}, 2))
-			if d.State != notification.Sent || d.SentAt == nil {
+			if d.State != notification.Sent || d.SentAt == nil || d.LeaseUntil != nil || d.Attempts != 1 {
 				t.Fatalf("delivery %+v", d)
 			}
 		}
@@ -416,30 +428,45 @@ func TestNotificationRetryAndFailure(t *testing.T) {
 		e := newNotifyEnv(t, s)
 		mail := e.addVerified(t, notification.Email, "ann@example.com")
 		must(t, e.svc.Notify(ctx, notification.Message{Key: "k1", UserID: e.ann.ID, Urgency: notification.High, Subject: "s"}))
-		jobs := e.box.due(e.clk.Now())
-		j := jobs[0].(notification.DeliverJob)
 		e.sent.fail = errors.New("421 try later")
-		if err := e.svc.Deliver(ctx, j, 1); err == nil {
-			t.Fatal("a temporary failure was not handed back for a retry")
-		}
-		d, err := s.Notifications(nil).Delivery(ctx, j.DeliveryID)
+		e.run(t)
+		ds, err := e.svc.History(e.annCx, e.ann.ID, 1)
 		must(t, err)
-		if d.State != notification.Pending || d.Attempts != 1 || !strings.Contains(d.Error, "421") {
+		d := ds[0]
+		if d.State != notification.Pending || d.Attempts != 1 || !strings.Contains(d.Error, "421") || d.LeaseUntil != nil ||
+			!d.DueAt.Equal(e.clk.Now().Add(2*time.Second)) {
 			t.Fatalf("after a failed attempt %+v", d)
 		}
-		must(t, e.svc.Deliver(ctx, j, 2))
+		e.run(t) // not due again before its backoff
+		e.clk.Advance(2 * time.Second)
+		e.run(t)
 		if got := e.sent.take(); len(got) != 1 || got[0].to.ContactID != mail.ID {
 			t.Fatalf("retry sent %+v", got)
 		}
 
 		must(t, e.svc.Notify(ctx, notification.Message{Key: "k2", UserID: e.ann.ID, Urgency: notification.High, Subject: "s"}))
-		j = e.box.due(e.clk.Now())[0].(notification.DeliverJob)
 		e.sent.fail = notification.Permanent(errors.New("550 no such user"))
-		must(t, e.svc.Deliver(ctx, j, 1))
-		d, err = s.Notifications(nil).Delivery(ctx, j.DeliveryID)
+		e.run(t)
+		ds, err = e.svc.History(e.annCx, e.ann.ID, 1)
 		must(t, err)
-		if d.State != notification.Failed || !strings.Contains(d.Error, "550") {
+		if d := ds[0]; d.State != notification.Failed || !strings.Contains(d.Error, "550") {
 			t.Fatalf("after a permanent failure %+v", d)
+		}
+
+		// A provider that keeps failing: given up after MaxAttempts.
+		must(t, e.svc.Notify(ctx, notification.Message{Key: "k3", UserID: e.ann.ID, Urgency: notification.High, Subject: "s"}))
+		for range e.svc.MaxAttempts {
+			e.sent.fail = errors.New("503 unavailable")
+			e.run(t)
+			e.clk.Advance(time.Minute)
+		}
+		ds, err = e.svc.History(e.annCx, e.ann.ID, 1)
+		must(t, err)
+		if d := ds[0]; d.State != notification.Failed || d.Attempts != e.svc.MaxAttempts || !strings.Contains(d.Error, "503") {
+			t.Fatalf("after %d failed attempts %+v", e.svc.MaxAttempts, d)
+		}
+		if got := e.sent.take(); len(got) != 0 {
+			t.Fatalf("sent %+v", got)
 		}
 
 		// The test notification goes through the same pipeline.
@@ -453,6 +480,62 @@ func TestNotificationRetryAndFailure(t *testing.T) {
 		must(t, err)
 		if td.State != notification.Sent {
 			t.Fatalf("test delivery %+v", td)
+		}
+	})
+}
+
+// blockingSender holds every send until released, as a node that dies
+// mid-send would hold it forever.
+type blockingSender struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingSender) Send(ctx context.Context, _ notification.Target, _ notification.Rendered) error {
+	b.started <- struct{}{}
+	<-b.release
+	return nil
+}
+
+// A delivery a node claimed is that node's until its lease runs out; then
+// another node sends it (at least once), and only one outcome is recorded.
+func TestNotificationLease(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newNotifyEnv(t, s)
+		mail := e.addVerified(t, notification.Email, "ann@example.com")
+		pages := &pageStates{acked: map[int64]bool{}}
+		stuck := &blockingSender{started: make(chan struct{}, 1), release: make(chan struct{})}
+		nodeA := notification.NewService(s.Notifications(e.box), e.clk.Now, nil)
+		nodeA.Register(notification.Email, stuck)
+		nodeA.UsePaging(pages, pages)
+		e.svc.UsePaging(pages, pages)
+
+		must(t, e.svc.Notify(ctx, notification.Message{Key: "lease", UserID: e.ann.ID, Urgency: notification.High, Subject: "held", PageID: 7}))
+		doneA := make(chan error, 1)
+		go func() {
+			_, err := nodeA.Dispatch(ctx, 10)
+			doneA <- err
+		}()
+		<-stuck.started // node A holds the lease and is sending
+		e.run(t)
+		if got := e.sent.take(); len(got) != 0 {
+			t.Fatalf("node B sent a delivery node A holds: %+v", got)
+		}
+		e.clk.Advance(notification.Lease)
+		e.run(t)
+		if got := e.sent.take(); len(got) != 1 || got[0].to.ContactID != mail.ID {
+			t.Fatalf("after the lease ran out node B sent %+v", got)
+		}
+		close(stuck.release)
+		must(t, <-doneA)
+		ds, err := s.Notifications(nil).DeliveriesOfPage(ctx, 7)
+		must(t, err)
+		if len(ds) != 1 || ds[0].State != notification.Sent || ds[0].Attempts != 2 {
+			t.Fatalf("delivery %+v", ds)
+		}
+		if len(pages.recorded) != 1 || pages.recorded[0].State != notification.Sent {
+			t.Fatalf("outcomes recorded %+v", pages.recorded)
 		}
 	})
 }

@@ -34,6 +34,11 @@ type pagingTx struct {
 
 var _ paging.Tx = pagingTx{}
 
+// In is the pager's view of a transaction begun elsewhere: the ingest
+// batch that raises triage pages, the dispatcher that records deliveries on
+// the pages' timelines.
+func (r *Paging) In(tx *Tx) paging.Tx { return pagingTx{tx, r.q} }
+
 // InTx runs fn in one transaction.
 func (r *Paging) InTx(ctx context.Context, fn func(paging.Tx) error) error {
 	return r.s.InTx(ctx, func(tx *Tx) error { return fn(pagingTx{tx, r.q}) })

@@ -21,7 +21,7 @@ const pageColumns = `p.id, p.service_id, COALESCE(s.name, ''), p.summary, p.deta
 
 const pageFrom = ` FROM pages p LEFT JOIN services s ON s.id = p.service_id`
 
-func scanPage(row interface{ Scan(...any) error }) (paging.Page, error) {
+func scanPage(row rowScanner) (paging.Page, error) {
 	var (
 		p                           paging.Page
 		svc, inc, pol, acked, resBy sql.NullInt64
@@ -255,28 +255,41 @@ func (a *Alerts) groupDecided(ctx context.Context, tx *Tx, g detect.Group) error
 	return nil
 }
 
-// DueSteps lists the triggered pages whose next step is due, oldest first.
-func (r *Paging) DueSteps(ctx context.Context, now time.Time, limit int) ([]paging.DueStep, error) {
-	rows, err := r.s.rdb.QueryContext(ctx, `SELECT id, seq, next_at FROM pages WHERE status = 'triggered' AND next_at <= $1
-		ORDER BY next_at LIMIT $2`, now.UTC(), limit)
+// DuePages reads and locks the triggered pages whose next step is due at
+// now, oldest deadline first. On PostgreSQL a page another transaction
+// holds (another node firing it) is skipped; SQLite has one writer.
+func (t pagingTx) DuePages(ctx context.Context, now time.Time, limit int) ([]paging.Page, error) {
+	q := `SELECT ` + pageColumns + pageFrom + ` WHERE p.status = 'triggered' AND p.next_at <= $1 ORDER BY p.next_at, p.id LIMIT $2`
+	if t.s.dialect == Postgres {
+		q += ` FOR UPDATE OF p SKIP LOCKED`
+	}
+	rows, err := t.tx.QueryContext(ctx, q, now.UTC(), limit)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	defer rows.Close()
-	var out []paging.DueStep
-	for rows.Next() {
-		var d paging.DueStep
-		if err := rows.Scan(&d.PageID, &d.Seq, &d.At); err != nil {
-			return nil, mapErr(err)
-		}
-		out = append(out, d)
-	}
-	return out, mapErr(rows.Err())
+	return collect(rows, scanPage)
 }
 
-// pgTime binds an optional time as a time.Time in UTC (or NULL): drivers
-// format a *time.Time differently from a time.Time, and SQLite compares
-// the stored text.
+// Triggered returns which of the pages ids are triggered.
+func (r *Paging) Triggered(ctx context.Context, ids []int64) (map[int64]bool, error) {
+	var w filter
+	in(&w, "id", ids)
+	w.add("status = 'triggered'")
+	rows, err := r.s.rdb.QueryContext(ctx, `SELECT id FROM pages`+w.where(), w.args...)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	found, err := collect(rows, func(row rowScanner) (int64, error) {
+		var id int64
+		return id, row.Scan(&id)
+	})
+	out := make(map[int64]bool, len(found))
+	for _, id := range found {
+		out[id] = true
+	}
+	return out, err
+}
+
 func pgTime(t *time.Time) any {
 	if t == nil {
 		return nil

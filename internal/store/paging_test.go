@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -14,17 +16,36 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/store"
 )
 
-// recordingNotifier keeps the notices the engine sends.
+// recordingNotifier keeps the notices the engine writes once their
+// transaction commits; fail makes the next call fail (and the transaction
+// with it).
 type recordingNotifier struct {
 	mu   sync.Mutex
 	keys []string
+	fail error
 }
 
-func (n *recordingNotifier) Notify(ctx context.Context, m paging.Notice) error {
+func (n *recordingNotifier) NotifyTx(ctx context.Context, tx paging.Tx, ns []paging.Notice) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.keys = append(n.keys, m.Key)
+	if err := n.fail; err != nil {
+		n.fail = nil
+		return err
+	}
+	tx.AfterCommit(func() {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		for _, m := range ns {
+			n.keys = append(n.keys, m.Key)
+		}
+	})
 	return nil
+}
+
+func (n *recordingNotifier) count() int {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return len(n.keys)
 }
 
 func seedPaging(t *testing.T, s *store.Store) (serviceID, userID int64) {
@@ -80,47 +101,57 @@ func TestPagingIsStored(t *testing.T) {
 			t.Fatalf("deleting a policy in use: %v", err)
 		}
 
-		// Raising fires the first step at once and schedules the second.
+		// Raising makes the first step due at once; the engine fires it
+		// and schedules the second.
 		p, err := pg.Raise(ctx, paging.Trigger{Source: paging.FromAlertGroup, SourceID: 41, ServiceID: svcID, Summary: "cart is down"})
-		if err != nil {
-			t.Fatal(err)
+		if err != nil || p.Status != paging.Triggered || p.NextAt == nil || !p.NextAt.Equal(p.CreatedAt) {
+			t.Fatalf("raised %+v %v", p, err)
 		}
 		again, err := pg.Raise(ctx, paging.Trigger{Source: paging.FromAlertGroup, SourceID: 41, ServiceID: svcID, Summary: "cart is down"})
 		if err != nil || again.ID != p.ID {
 			t.Fatalf("raising twice for one group made page %d and %d (%v)", p.ID, again.ID, err)
 		}
+		fire := func(want int) {
+			t.Helper()
+			n, err := pg.FireDue(ctx, 10)
+			if err != nil || n != want {
+				t.Fatalf("fire due: %d pages, %v; want %d", n, err, want)
+			}
+		}
+		fire(1)
 		p, _ = pg.Get(ctx, p.ID)
-		if p.Service != "checkout" || p.Status != paging.Triggered || p.Next != (paging.Position{Round: 0, Step: 1}) || p.NextAt == nil || p.NextAt.Sub(p.CreatedAt) < 5*time.Minute || p.NextAt.Sub(p.CreatedAt) > 5*time.Minute+10*time.Second {
+		if p.Service != "checkout" || p.Status != paging.Triggered || p.Next != (paging.Position{Round: 0, Step: 1}) || p.NextAt == nil || !p.NextAt.Equal(clock.t.Add(5*time.Minute)) {
 			t.Fatalf("after the first step: %+v", p)
 		}
-		if len(n.keys) != 1 {
+		if n.count() != 1 {
 			t.Fatalf("notices after step 1: %v", n.keys)
 		}
-		// The first step's job runs too (it was enqueued as the durable
-		// intent): it finds the step done.
-		steps := jobsOf[paging.StepJob](q)
-		if len(steps) != 2 || steps[0].Seq != 1 || steps[1].Seq != 2 {
-			t.Fatalf("step jobs: %+v", steps)
-		}
-		if err := pg.WorkStep(ctx, steps[0], 1); err != nil || len(n.keys) != 1 {
-			t.Fatalf("first job again: %v, notices %v", err, n.keys)
-		}
+		fire(0) // nothing is due again before the step's delay
 		clock.t = clock.t.Add(5 * time.Minute)
-		if err := pg.WorkStep(ctx, steps[1], 1); err != nil || len(n.keys) != 3 {
-			t.Fatalf("second step: %v, notices %v", err, n.keys)
+		// A step whose notices cannot be written is not fired: it stays
+		// due, and, failing alone, is put back with the reason on its timeline.
+		n.fail = errors.New("disk full")
+		if _, err := pg.FireDue(ctx, 10); err == nil || !strings.Contains(err.Error(), "disk full") {
+			t.Fatalf("a failed firing: %v", err)
 		}
-		if err := pg.WorkStep(ctx, steps[1], 2); err != nil || len(n.keys) != 3 {
-			t.Fatalf("second step twice: %v, notices %v", err, n.keys)
+		if p, _ = pg.Get(ctx, p.ID); n.count() != 1 || p.Next != (paging.Position{Round: 0, Step: 1}) || !p.NextAt.Equal(clock.t.Add(30*time.Second)) {
+			t.Fatalf("after a failed firing: %+v, notices %v", p, n.keys)
+		}
+		clock.t = clock.t.Add(30 * time.Second)
+		fire(1)
+		fire(0)
+		if n.count() != 3 {
+			t.Fatalf("notices after step 2: %v", n.keys)
 		}
 
 		uctx := access.With(context.Background(), access.Actor{UserID: userID, Name: "Pat", Level: access.Responder})
 		if p, err = pg.Acknowledge(uctx, p.ID); err != nil || p.AckedBy != userID || p.NextAt != nil {
 			t.Fatalf("ack: %+v %v", p, err)
 		}
-		third := jobsOf[paging.StepJob](q)[2]
 		clock.t = clock.t.Add(10 * time.Minute)
-		if err := pg.WorkStep(ctx, third, 1); err != nil || len(n.keys) != 3 {
-			t.Fatalf("an acknowledged page escalated: %v %v", err, n.keys)
+		fire(0)
+		if n.count() != 3 {
+			t.Fatalf("an acknowledged page escalated: %v", n.keys)
 		}
 		mine, err := pg.List(ctx, paging.Filter{UserID: userID, Open: true})
 		if err != nil || len(mine) != 1 {
@@ -137,7 +168,7 @@ func TestPagingIsStored(t *testing.T) {
 		for _, e := range evs {
 			kinds = append(kinds, e.Kind)
 		}
-		want := []string{"triggered", "step_fired", "notified", "step_fired", "notified", "notified", "acknowledged", "resolved"}
+		want := []string{"triggered", "step_fired", "notified", "fire_failed", "step_fired", "notified", "notified", "acknowledged", "resolved"}
 		if len(kinds) != len(want) {
 			t.Fatalf("timeline %v, want %v", kinds, want)
 		}
@@ -156,7 +187,8 @@ func TestPagingIsStored(t *testing.T) {
 			t.Fatal(err)
 		}
 		sup, err := pg.Raise(ctx, paging.Trigger{Source: paging.FromAlertGroup, SourceID: 42, ServiceID: svcID, Summary: "cart slow"})
-		if err != nil || sup.Status != paging.Suppressed || len(n.keys) != 3 {
+		fire(0)
+		if err != nil || sup.Status != paging.Suppressed || n.count() != 3 {
 			t.Fatalf("page in maintenance: %+v %v %v", sup, err, n.keys)
 		}
 		if ws, _ := pg.Windows(ctx, paging.WindowFilter{ServiceID: svcID, After: clock.now()}); len(ws) != 1 || ws[0].Reason != "db upgrade" {
@@ -204,16 +236,4 @@ func TestPageLinksAreOneTime(t *testing.T) {
 			t.Fatalf("expired link: %v", err)
 		}
 	})
-}
-
-func jobsOf[T any](q *recordingQueue) []T {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	var out []T
-	for _, j := range q.jobs {
-		if v, ok := j.(T); ok {
-			out = append(out, v)
-		}
-	}
-	return out
 }

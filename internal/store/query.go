@@ -22,8 +22,8 @@ func (f *filter) arg(v any) string {
 // add adds a condition written with placeholders from arg.
 func (f *filter) add(cond string) { f.conds = append(f.conds, cond) }
 
-// in adds "col IN (…)" for vals.
-func (f *filter) in(col string, vals []string) {
+// in adds "col IN (…)" for vals to f.
+func in[T any](f *filter, col string, vals []T) {
 	ph := make([]string, len(vals))
 	for i, v := range vals {
 		ph[i] = f.arg(v)

@@ -155,6 +155,7 @@ type Tx struct {
 	s           *Store
 	tx          *sql.Tx
 	afterCommit []func()
+	published   map[string]bool
 }
 
 // SQL exposes the transaction to the job queue, which enqueues inside it.
@@ -181,9 +182,36 @@ func (s *Store) InTx(ctx context.Context, fn func(*Tx) error) error {
 	return nil
 }
 
+// TxOf is the transaction behind a capability's view of one (a paging.Tx,
+// a notification.Tx, …): the composition root hands it to another
+// capability that writes in the same transaction (the pager's notices, the
+// dispatcher's outcomes on the pages' timelines).
+func TxOf(tx any) *Tx {
+	h, ok := tx.(interface{ base() *Tx })
+	if !ok {
+		panic(fmt.Sprintf("store: %T is not a transaction of this store", tx))
+	}
+	return h.base()
+}
+
+func (t *Tx) base() *Tx { return t }
+
+// AfterCommit runs f in this process once the transaction has committed
+// (not at all if it rolls back): work that may start only when the change
+// is durable, such as waking the loop that acts on it.
+func (t *Tx) AfterCommit(f func()) { t.afterCommit = append(t.afterCommit, f) }
+
 // Publish tells live viewers on every node that topic changed, once the
-// transaction commits.
+// transaction commits. A topic is published once per transaction however
+// many changes in it publish it.
 func (t *Tx) Publish(ctx context.Context, topic string) error {
+	if t.published[topic] {
+		return nil
+	}
+	if t.published == nil {
+		t.published = map[string]bool{}
+	}
+	t.published[topic] = true
 	if t.s.dialect == Postgres {
 		_, err := t.tx.ExecContext(ctx, `SELECT pg_notify($1, $2)`, LiveChannel, topic)
 		return mapErr(err)

@@ -14,10 +14,13 @@ import (
 )
 
 // Two nodes share one PostgreSQL database. While both run, each step fires
-// once (both nodes' engines race for it). Then the first node dies in the
-// middle of a step — after notifying, before recording the step as fired —
-// and the second node finishes that step (the notification is not sent
-// again: same idempotency key) and fires the next one, once.
+// once: both nodes' engines race for it, and the one that locks the page
+// fires it while the other skips it. Then the first node dies with step 2
+// due, and the second node fires step 2 and step 3, once each. A notice
+// already written under step 2's key (as by an earlier attempt of a node)
+// is not sent again. (A node killed inside a step's transaction leaves
+// nothing of the step behind: notices and step commit together; bench/page
+// B4 kills a node for real.)
 func TestTwoNodesFireEachStepOnce(t *testing.T) {
 	h := start(t, apptest.Postgres())
 	b := apptest.Start(t, apptest.Database(h.node.App.Config.DatabaseURL),
@@ -40,8 +43,7 @@ func TestTwoNodesFireEachStepOnce(t *testing.T) {
 	h.paged(ann, "LoginErrors")
 	h.quiet()
 
-	// Node A dies in the middle of step 2: it has notified bob (under the
-	// step's idempotency key) and dies before recording the step as fired.
+	// A notice to bob under step 2's key exists already; node A dies.
 	p := h.page()
 	sys := access.With(context.Background(), access.System)
 	if err := h.node.App.Notifications.Notify(sys, notification.Message{
@@ -53,7 +55,7 @@ func TestTwoNodesFireEachStepOnce(t *testing.T) {
 	h.node.Stop()
 	h.advance(5 * time.Minute)
 	// Node B carries on: it fires step 2 (bob's notice is not repeated:
-	// node A's went out under the same key) …
+	// the one under the same key went out) …
 	h.paged(bob, "LoginErrors")
 	h.quiet()
 	if got := b.App.Paging; got == nil {
