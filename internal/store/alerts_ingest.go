@@ -151,7 +151,7 @@ func (a *Alerts) insertBodies(ctx context.Context, tx *Tx, batch []detect.Accept
 			sb.WriteString(", ")
 		}
 		n := len(args)
-		fmt.Fprintf(&sb, "($%d, $%d, $%d)", n+1, n+2, n+3)
+		fmt.Fprintf(&sb, "(%s, %s, %s)", a.s.param(n+1), a.s.param(n+2), a.s.param(n+3))
 		args = append(args, acc.IntegrationID, acc.ReceivedAt.UTC(), acc.Body)
 		if len(args) >= perStmt*3 {
 			if err := flush(); err != nil {
@@ -174,7 +174,7 @@ func (a *Alerts) repeatAll(ctx context.Context, tx *Tx, repeats []repeat) (map[a
 		if a.s.dialect == Postgres {
 			return fmt.Sprintf("$%d::%s", n, typ)
 		}
-		return fmt.Sprintf("$%d", n)
+		return a.s.param(n)
 	}
 	for start := 0; start < len(repeats); start += perStmt {
 		chunk := repeats[start:min(start+perStmt, len(repeats))]

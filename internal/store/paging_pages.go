@@ -170,7 +170,8 @@ func (t pagingTx) PageForUpdate(ctx context.Context, id int64) (paging.Page, err
 // OpenPageOf is the unfinished page a source raised, if any.
 func (t pagingTx) OpenPageOf(ctx context.Context, src paging.Source, sourceID int64) (*paging.Page, error) {
 	p, err := scanPage(t.tx.QueryRowContext(ctx, `SELECT `+pageColumns+pageFrom+`
-		WHERE p.source = $1 AND p.source_id = $2 AND p.status IN ('triggered', 'acknowledged', 'suppressed') LIMIT 1`, string(src), sourceID))
+		WHERE p.source = $1 AND p.source_id = $2 AND p.status IN ('triggered', 'acknowledged', 'suppressed') AND p.source <> 'manual'
+		LIMIT 1`, string(src), sourceID)) // the last condition lets SQLite use the partial index pages_open_source
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}

@@ -6,6 +6,19 @@ import (
 	"strings"
 )
 
+// param is the placeholder of the n-th argument of a statement whose
+// arguments each appear once, in order — the long multi-row statements of
+// batches. SQLite looks a named parameter ($n) up in a list of the names
+// seen so far, when parsing and again when binding, so a statement of 2,000
+// of them cost quadratic time (40 % of ingest at 5,000 alerts/s); an
+// anonymous ? is numbered by its position without any lookup.
+func (s *Store) param(n int) string {
+	if s.dialect == SQLite {
+		return "?"
+	}
+	return "$" + strconv.Itoa(n)
+}
+
 // filter builds the WHERE clause of a list query whose conditions depend on
 // the caller's filter, numbering the $n placeholders as it goes.
 type filter struct {

@@ -18,7 +18,6 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"github.com/firebreak-hq/firebreak/internal/apperr"
 )
@@ -75,12 +74,12 @@ func Open(ctx context.Context, databaseURL, sqlitePath string) (*Store, error) {
 	// means kept"), at the cost of one fsync per transaction; WAL keeps
 	// readers off the writer's back.
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_time_format=sqlite"
-	db, err := sql.Open("sqlite", "file:"+sqlitePath+"?"+pragmas+"&_txlock=immediate")
+	db, err := openSQLite("file:" + sqlitePath + "?" + pragmas + "&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
-	rdb, err := sql.Open("sqlite", "file:"+sqlitePath+"?"+pragmas+"&_pragma=query_only(1)")
+	rdb, err := openSQLite("file:" + sqlitePath + "?" + pragmas + "&_pragma=query_only(1)")
 	if err != nil {
 		db.Close()
 		return nil, err
