@@ -260,10 +260,13 @@ func (a *Alerts) groupDecided(ctx context.Context, tx *Tx, g detect.Group) error
 // now, oldest deadline first. On PostgreSQL a page another transaction
 // holds (another node firing it) is skipped; SQLite has one writer.
 func (t pagingTx) DuePages(ctx context.Context, now time.Time, limit int) ([]paging.Page, error) {
-	q := `SELECT ` + pageColumns + pageFrom + ` WHERE p.status = 'triggered' AND p.next_at <= $1 ORDER BY p.next_at, p.id LIMIT $2`
-	if t.s.dialect == Postgres {
-		q += ` FOR UPDATE OF p SKIP LOCKED`
+	from, lock := pageFrom, ` FOR UPDATE OF p SKIP LOCKED`
+	if t.s.dialect == SQLite {
+		// Without statistics SQLite prefers pages_status (status =) and
+		// sorts every triggered page, due or not, on each pass.
+		from, lock = strings.Replace(pageFrom, "pages p", "pages p INDEXED BY pages_due", 1), ""
 	}
+	q := `SELECT ` + pageColumns + from + ` WHERE p.status = 'triggered' AND p.next_at <= $1 ORDER BY p.next_at, p.id LIMIT $2` + lock
 	rows, err := t.tx.QueryContext(ctx, q, now.UTC(), limit)
 	if err != nil {
 		return nil, mapErr(err)
