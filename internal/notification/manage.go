@@ -265,11 +265,11 @@ func (s *Service) Test(ctx context.Context, id int64) (Delivery, error) {
 		Body:    fmt.Sprintf("This is a test of your contact method %q. When Firebreak pages you, it arrives like this.", c.Name)}
 	d := newDelivery(0, m, c, now)
 	err = s.store.InTx(ctx, func(tx Tx) error {
-		mid, _, err := tx.AddMessage(ctx, m, now)
+		added, err := tx.AddMessages(ctx, []Message{m}, now)
 		if err != nil {
 			return err
 		}
-		d.MessageID = mid
+		d.MessageID = added[m.Key]
 		if err := tx.AddDelivery(ctx, &d); err != nil {
 			return err
 		}

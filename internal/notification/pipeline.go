@@ -3,10 +3,9 @@ package notification
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
-
-	"github.com/firebreak-hq/firebreak/internal/apperr"
 )
 
 // The dispatcher. A pending delivery is a row whose due_at says when it may
@@ -179,17 +178,35 @@ func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
 		if err != nil {
 			return fmt.Errorf("ask whether the pages still want their deliveries: %w", err)
 		}
-		var ended []Delivery
+		// Locking the contact methods serialises the throttle counts of two
+		// nodes claiming for the same person.
+		var ids []int64
 		for _, d := range ds {
-			c, err := s.admit(ctx, tx, d, wanted, now)
+			if d.ContactID != 0 && !slices.Contains(ids, d.ContactID) {
+				ids = append(ids, d.ContactID)
+			}
+		}
+		contacts, err := tx.LockContacts(ctx, ids)
+		if err != nil {
+			return err
+		}
+		a := &admission{s: s, tx: tx, now: now, wanted: wanted, contacts: contacts,
+			settings: map[int64]Settings{}, placesTaken: map[int64]int{}}
+		var changed, ended []Delivery
+		for _, d := range ds {
+			c, err := a.admit(ctx, d)
 			if err != nil {
 				return err
 			}
+			changed = append(changed, c.d)
 			if c.d.State != Pending {
 				ended = append(ended, c.d)
 				continue
 			}
 			out = append(out, c)
+		}
+		if err := tx.SetDeliveries(ctx, changed); err != nil {
+			return err
 		}
 		return log.Delivered(ctx, tx, ended)
 	})
@@ -198,110 +215,125 @@ func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
 
 func pagesOf(ds []Delivery) []int64 {
 	var ids []int64
-	seen := map[int64]bool{}
 	for _, d := range ds {
-		if d.PageID != 0 && !seen[d.PageID] {
-			seen[d.PageID] = true
+		if d.PageID != 0 && !slices.Contains(ids, d.PageID) {
 			ids = append(ids, d.PageID)
 		}
 	}
 	return ids
 }
 
-// admit decides one due delivery inside the claim's transaction and stores
-// the decision; the delivery returned is still pending when it is to be sent.
-func (s *Service) admit(ctx context.Context, tx Tx, d Delivery, wanted map[int64]bool, now time.Time) (claimed, error) {
+// admission decides the due deliveries of one claim, in its transaction.
+type admission struct {
+	s        *Service
+	tx       Tx
+	now      time.Time
+	wanted   map[int64]bool    // pages that still want their deliveries
+	contacts map[int64]Contact // the deliveries' contact methods, locked
+	settings map[int64]Settings
+	// placesTaken counts, per contact method, the places in its throttle
+	// window taken so far: stored ones, then this claim's.
+	placesTaken map[int64]int
+}
+
+// admit decides one due delivery; the delivery returned is still pending
+// (and leased) when it is to be sent.
+func (a *admission) admit(ctx context.Context, d Delivery) (claimed, error) {
 	end := func(state DeliveryState, reason string) (claimed, error) {
-		d.State, d.Error, d.UpdatedAt, d.LeaseUntil = state, reason, now, nil
-		return claimed{d: d}, tx.SetDelivery(ctx, d)
+		d.State, d.Error, d.UpdatedAt, d.LeaseUntil = state, reason, a.now, nil
+		return claimed{d: d}, nil
 	}
-	if d.PageID != 0 && !wanted[d.PageID] {
+	if d.PageID != 0 && !a.wanted[d.PageID] {
 		return end(Cancelled, "the page no longer needs it (acknowledged or resolved)")
 	}
-	if d.ContactID == 0 {
+	c, ok := a.contacts[d.ContactID]
+	if !ok {
 		return end(Failed, "the contact method was removed")
-	}
-	// Locking the contact method serialises the throttle counts of two
-	// nodes claiming for the same person.
-	c, err := tx.ContactForUpdate(ctx, d.ContactID)
-	if apperr.Is(err, apperr.CodeNotFound) {
-		return end(Failed, "the contact method was removed")
-	}
-	if err != nil {
-		return claimed{}, err
 	}
 	if !c.Verified() {
 		return end(Failed, "the contact method is not verified")
 	}
-	snd, ok := s.sender(c.Kind)
+	snd, ok := a.s.sender(c.Kind)
 	if !ok {
 		return end(Failed, fmt.Sprintf("this node cannot send to %s contact methods (not configured)", c.Kind))
 	}
 	// A delivery claimed before (a retry, or a lease that ran out) keeps
 	// its place in the throttle window.
 	if d.ClaimedAt == nil {
-		batch, err := s.batchFor(ctx, tx, d, c.Kind, now)
+		batch, err := a.batchFor(ctx, d, c.Kind)
 		if err != nil {
 			return claimed{}, err
 		}
 		if batch != nil {
-			folded, err := s.collapse(ctx, tx, &d, batch, now)
+			folded, err := a.collapse(ctx, &d, batch)
 			if err != nil || folded {
 				return claimed{d: d}, err
 			}
 		}
-		d.ClaimedAt = &now
+		d.ClaimedAt = &a.now
+		a.placesTaken[d.ContactID]++
 	}
-	lease := now.Add(Lease)
+	lease := a.now.Add(Lease)
 	d.Attempts++
-	d.LeaseUntil, d.UpdatedAt = &lease, now
-	return claimed{d: d, contact: c, sender: snd}, tx.SetDelivery(ctx, d)
+	d.LeaseUntil, d.UpdatedAt = &lease, a.now
+	return claimed{d: d, contact: c, sender: snd}, nil
 }
 
 // batchFor is the summary a delivery is to be collapsed into, or nil when it
 // goes out itself: the person's digest for a low-urgency message when they
 // asked for one, the window's "N more" when the contact method's window is
 // full.
-func (s *Service) batchFor(ctx context.Context, tx Tx, d Delivery, kind Kind, now time.Time) (*Batch, error) {
+func (a *admission) batchFor(ctx context.Context, d Delivery, kind Kind) (*Batch, error) {
 	if d.Urgency == Low {
-		set, err := tx.Settings(ctx, d.UserID)
-		if err != nil {
-			return nil, err
+		set, ok := a.settings[d.UserID]
+		if !ok {
+			var err error
+			if set, err = a.tx.Settings(ctx, d.UserID); err != nil {
+				return nil, err
+			}
+			a.settings[d.UserID] = set
 		}
 		if set.DigestEvery > 0 {
-			_, end := Window(now, set.DigestEvery)
+			_, end := Window(a.now, set.DigestEvery)
 			return &Batch{ContactID: d.ContactID, UserID: d.UserID, Reason: Digest, DueAt: end, State: Pending}, nil
 		}
 	}
-	lim := s.limit(kind)
+	lim := a.s.limit(kind)
 	if lim.Max == 0 {
 		return nil, nil
 	}
-	start, end := Window(now, lim.Window)
-	n, err := tx.ClaimedSince(ctx, d.ContactID, start)
-	if err != nil || !lim.Throttled(n) {
-		return nil, err
+	start, end := Window(a.now, lim.Window)
+	n, ok := a.placesTaken[d.ContactID]
+	if !ok {
+		var err error
+		if n, err = a.tx.ClaimedSince(ctx, d.ContactID, start); err != nil {
+			return nil, err
+		}
+		a.placesTaken[d.ContactID] = n
+	}
+	if !lim.Throttled(n) {
+		return nil, nil
 	}
 	return &Batch{ContactID: d.ContactID, UserID: d.UserID, Reason: Throttle, DueAt: end, State: Pending}, nil
 }
 
-// collapse folds d into batch (creating it, with its job, if it is new) and
-// stores it. When the batch's summary went out already (this delivery came
-// late), it folds nothing and reports false: d is sent itself rather than
-// folded into nothing.
-func (s *Service) collapse(ctx context.Context, tx Tx, d *Delivery, batch *Batch, now time.Time) (bool, error) {
-	added, err := tx.AddBatch(ctx, batch)
+// collapse folds d into batch (creating it, with its job, if it is new).
+// When the batch's summary went out already (this delivery came late), it
+// folds nothing and reports false: d is sent itself rather than folded into
+// nothing.
+func (a *admission) collapse(ctx context.Context, d *Delivery, batch *Batch) (bool, error) {
+	added, err := a.tx.AddBatch(ctx, batch)
 	if err != nil || batch.State != Pending {
 		return false, err
 	}
 	if added {
-		if err := tx.Enqueue(ctx, BatchJob{BatchID: batch.ID, At: batch.DueAt}); err != nil {
+		if err := a.tx.Enqueue(ctx, BatchJob{BatchID: batch.ID, At: batch.DueAt}); err != nil {
 			return false, err
 		}
 	}
-	d.State, d.BatchID, d.UpdatedAt, d.LeaseUntil = Collapsed, batch.ID, now, nil
+	d.State, d.BatchID, d.UpdatedAt, d.LeaseUntil = Collapsed, batch.ID, a.now, nil
 	d.Error = fmt.Sprintf("collapsed into the %s summary due %s", batch.Reason, batch.DueAt.Format(time.RFC3339))
-	return true, tx.SetDelivery(ctx, *d)
+	return true, nil
 }
 
 // send hands a claimed delivery to the sender of its kind.
@@ -312,42 +344,46 @@ func (s *Service) send(ctx context.Context, c claimed) error {
 		Rendered{Key: fmt.Sprintf("%s/%d", c.d.Key, c.d.ID), Urgency: c.d.Urgency, Subject: c.d.Subject, Body: c.d.Body, Actions: c.d.Actions, PageID: c.d.PageID})
 }
 
-// recordOutcomes stores the outcomes of sends in one transaction: sent; failed for
-// good (a permanent error, or the last attempt); or due again after the
-// retry's backoff, its lease given up. A delivery no longer pending was
-// recorded by another node (its lease had run out) and is left alone.
+// recordOutcomes stores the outcomes of sends in one transaction: sent;
+// failed for good (a permanent error, or the last attempt); or due again
+// after the retry's backoff, its lease given up. A delivery no longer
+// pending was recorded by another node (its lease had run out) and is left
+// alone.
 func (s *Service) recordOutcomes(ctx context.Context, outs []outcome) error {
 	now := s.now().UTC()
 	_, log := s.paging()
+	errs := make(map[int64]error, len(outs))
+	ids := make([]int64, len(outs))
+	for i, o := range outs {
+		ids[i], errs[o.d.ID] = o.d.ID, o.err
+	}
 	return s.store.InTx(ctx, func(tx Tx) error {
-		var ended []Delivery
-		for _, o := range outs {
-			d, err := tx.DeliveryForUpdate(ctx, o.d.ID)
-			if apperr.Is(err, apperr.CodeNotFound) {
-				continue
-			}
-			if err != nil {
-				return err
-			}
+		ds, err := tx.DeliveriesForUpdate(ctx, ids)
+		if err != nil {
+			return err
+		}
+		var changed, ended []Delivery
+		for _, d := range ds {
 			if d.State != Pending {
 				continue
 			}
 			d.LeaseUntil, d.UpdatedAt = nil, now
-			switch {
-			case o.err == nil:
+			switch err := errs[d.ID]; {
+			case err == nil:
 				d.State, d.SentAt, d.Error = Sent, &now, ""
-			case IsPermanent(o.err) || d.Attempts >= s.MaxAttempts:
-				d.State, d.Error = Failed, o.err.Error()
+			case IsPermanent(err) || d.Attempts >= s.MaxAttempts:
+				d.State, d.Error = Failed, err.Error()
 			default:
-				d.Error = fmt.Sprintf("attempt %d: %v", d.Attempts, o.err)
+				d.Error = fmt.Sprintf("attempt %d: %v", d.Attempts, err)
 				d.DueAt = now.Add(retryAfter(d.Attempts))
 			}
-			if err := tx.SetDelivery(ctx, d); err != nil {
-				return err
-			}
+			changed = append(changed, d)
 			if d.State != Pending {
 				ended = append(ended, d)
 			}
+		}
+		if err := tx.SetDeliveries(ctx, changed); err != nil {
+			return err
 		}
 		return log.Delivered(ctx, tx, ended)
 	})

@@ -3,6 +3,7 @@ package notification
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -130,50 +131,61 @@ func (s *Service) NotifyTx(ctx context.Context, tx Tx, msgs ...Message) error {
 			return err
 		}
 	}
-	now := s.now().UTC()
-	type plan struct {
-		contacts []Contact
-		rules    []Rule
+	if len(msgs) == 0 {
+		return nil
 	}
-	plans := map[int64]*plan{} // per person, read once for all their messages
-	var undeliverable []Delivery
+	now := s.now().UTC()
+	added, err := tx.AddMessages(ctx, msgs, now)
+	if err != nil || len(added) == 0 {
+		return err
+	}
+	// Every person's contact methods and rules, read once for all their messages.
+	var people []int64
+	for _, m := range msgs {
+		if _, ok := added[m.Key]; ok && !slices.Contains(people, m.UserID) {
+			people = append(people, m.UserID)
+		}
+	}
+	contacts, err := tx.Contacts(ctx, people...)
+	if err != nil {
+		return err
+	}
+	rules, err := tx.Rules(ctx, people...)
+	if err != nil {
+		return err
+	}
+	contactsOf, rulesOf := map[int64][]Contact{}, map[int64][]Rule{}
+	for _, c := range contacts {
+		contactsOf[c.UserID] = append(contactsOf[c.UserID], c)
+	}
+	for _, r := range rules {
+		rulesOf[r.UserID] = append(rulesOf[r.UserID], r)
+	}
+	var deliveries, undeliverable []Delivery
 	dueNow := false
 	for _, m := range msgs {
-		id, added, err := tx.AddMessage(ctx, m, now)
-		if err != nil {
-			return err
+		id, ok := added[m.Key]
+		if !ok {
+			continue // seen before
 		}
-		if !added {
+		added[m.Key] = 0 // the same key twice in msgs: planned once
+		if id == 0 {
 			continue
 		}
-		p := plans[m.UserID]
-		if p == nil {
-			p = &plan{}
-			if p.contacts, err = tx.Contacts(ctx, m.UserID); err != nil {
-				return err
-			}
-			if p.rules, err = tx.Rules(ctx, m.UserID); err != nil {
-				return err
-			}
-			plans[m.UserID] = p
-		}
-		steps := Plan(m.Urgency, p.rules, p.contacts)
+		steps := Plan(m.Urgency, rulesOf[m.UserID], contactsOf[m.UserID])
 		if len(steps) == 0 {
 			d := newDelivery(id, m, Contact{UserID: m.UserID}, now)
 			d.State, d.Error = Failed, "the person has no verified contact method"
-			if err := tx.AddDelivery(ctx, &d); err != nil {
-				return err
-			}
 			undeliverable = append(undeliverable, d)
 			continue
 		}
 		for _, st := range steps {
-			d := newDelivery(id, m, st.Contact, now.Add(st.Delay))
-			if err := tx.AddDelivery(ctx, &d); err != nil {
-				return err
-			}
+			deliveries = append(deliveries, newDelivery(id, m, st.Contact, now.Add(st.Delay)))
 			dueNow = dueNow || st.Delay == 0
 		}
+	}
+	if err := tx.AddDeliveries(ctx, append(deliveries, undeliverable...)); err != nil {
+		return err
 	}
 	if dueNow {
 		tx.AfterCommit(s.Wake)

@@ -31,25 +31,36 @@ type Tx interface {
 	// SaveContact stores a contact method's verification state and name.
 	SaveContact(ctx context.Context, c Contact) error
 	DeleteContact(ctx context.Context, id int64) error
-	Contacts(ctx context.Context, userID int64) ([]Contact, error)
+	// Contacts lists the contact methods of the people, each person's in
+	// the order they were added.
+	Contacts(ctx context.Context, userIDs ...int64) ([]Contact, error)
+	// LockContacts reads contact methods by id and holds them until the
+	// transaction ends, so throttle counts for one are taken one at a time.
+	LockContacts(ctx context.Context, ids []int64) (map[int64]Contact, error)
 	AddRule(ctx context.Context, r *Rule) error
 	DeleteRule(ctx context.Context, userID, id int64) error
-	Rules(ctx context.Context, userID int64) ([]Rule, error)
+	// Rules lists the rules of the people.
+	Rules(ctx context.Context, userIDs ...int64) ([]Rule, error)
 	Settings(ctx context.Context, userID int64) (Settings, error)
 	SaveSettings(ctx context.Context, s Settings) error
-	// AddMessage records a message under its key; false when the key was
-	// seen before (the message is then not recorded again).
-	AddMessage(ctx context.Context, m Message, at time.Time) (id int64, added bool, err error)
+	// AddMessages records messages under their keys and returns the ids of
+	// those added, by key; a message whose key was seen before is not
+	// recorded again (and is not in the map).
+	AddMessages(ctx context.Context, msgs []Message, at time.Time) (map[string]int64, error)
 	// AddDelivery records a delivery and sets its ID.
 	AddDelivery(ctx context.Context, d *Delivery) error
-	DeliveryForUpdate(ctx context.Context, id int64) (Delivery, error)
+	// AddDeliveries records deliveries (their IDs are not needed).
+	AddDeliveries(ctx context.Context, ds []Delivery) error
+	// DeliveriesForUpdate reads deliveries and holds them until the
+	// transaction ends.
+	DeliveriesForUpdate(ctx context.Context, ids []int64) ([]Delivery, error)
 	// DueDeliveries locks up to limit pending deliveries due at now that no
 	// node holds (no lease, or one that ran out), oldest first. Deliveries
 	// another transaction holds are skipped, so nodes claim different ones.
 	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
-	// SetDelivery stores a delivery's state, attempts, error, claim, lease,
-	// batch and times.
-	SetDelivery(ctx context.Context, d Delivery) error
+	// SetDeliveries stores the state, attempts, error, claim, lease, batch
+	// and times of deliveries.
+	SetDeliveries(ctx context.Context, ds []Delivery) error
 	// ClaimedSince counts the deliveries of a contact method that took a
 	// place in its throttle window since t.
 	ClaimedSince(ctx context.Context, contactID int64, since time.Time) (int, error)

@@ -154,18 +154,21 @@ func (s *Service) FireDue(ctx context.Context, limit int) (int, error) {
 
 // fire fires the due step of each page inside tx.
 func (s *Service) fire(ctx context.Context, tx Tx, pages []Page, now time.Time) error {
-	var notices []Notice
+	var (
+		notices []Notice
+		events  []Event
+		fired   []Page
+	)
 	resolve := s.resolver(ctx, now)
-	for i := range pages {
-		p := &pages[i]
+	for _, p := range pages {
 		seq := p.Seq
 		step, pos, due, ok := p.Fire(seq, now)
 		if !ok {
 			continue
 		}
-		users, evs := resolve(step.Targets)
+		users, notes := resolve(step.Targets)
 		for _, u := range users {
-			n, err := s.notice(ctx, *p, seq, pos, u, now)
+			n, err := s.notice(ctx, p, seq, pos, u, now)
 			if err != nil {
 				return err
 			}
@@ -175,7 +178,7 @@ func (s *Service) fire(ctx context.Context, tx Tx, pages []Page, now time.Time) 
 		for i, t := range step.Targets {
 			targets[i] = t.String()
 		}
-		evs = append([]Event{{At: now, Kind: EvStepFired, Text: fmt.Sprintf("Step %d (%s) fired: %s", pos.Step+1, pos, strings.Join(targets, ", "))}}, evs...)
+		evs := append([]Event{{At: now, Kind: EvStepFired, Text: fmt.Sprintf("Step %d (%s) fired: %s", pos.Step+1, pos, strings.Join(targets, ", "))}}, notes...)
 		for _, u := range users {
 			evs = append(evs, Event{At: now, Kind: EvNotified, UserID: u, Text: "Notified"})
 		}
@@ -185,12 +188,17 @@ func (s *Service) fire(ctx context.Context, tx Tx, pages []Page, now time.Time) 
 		if due == nil {
 			evs = append(evs, Event{At: now, Kind: EvExhausted, Text: "Every step has fired; the page stays open until someone acknowledges or resolves it"})
 		}
-		if err := tx.SavePage(ctx, p); err != nil {
-			return err
+		for i := range evs {
+			evs[i].PageID = p.ID
 		}
-		if err := tx.AppendEvents(ctx, p.ID, evs); err != nil {
-			return err
-		}
+		events = append(events, evs...)
+		fired = append(fired, p)
+	}
+	if err := tx.SaveSteps(ctx, fired); err != nil {
+		return err
+	}
+	if err := tx.AppendEvents(ctx, events); err != nil {
+		return err
 	}
 	if len(notices) == 0 || s.notifier == nil {
 		return nil
@@ -209,10 +217,10 @@ func (s *Service) putBack(ctx context.Context, id int64, now time.Time, cause er
 		}
 		at := now.Add(retryFiring)
 		p.NextAt = &at
-		if err := tx.SavePage(ctx, &p); err != nil {
+		if err := tx.SaveSteps(ctx, []Page{p}); err != nil {
 			return err
 		}
-		return tx.AppendEvents(ctx, id, []Event{{At: now, Kind: EvFireFailed,
+		return tx.AppendEvents(ctx, []Event{{PageID: id, At: now, Kind: EvFireFailed,
 			Text: fmt.Sprintf("Could not fire the step (%v); trying again at %s", cause, at.UTC().Format(time.RFC3339))}})
 	})
 	if err != nil {
@@ -334,14 +342,13 @@ func (s *Service) RecordDeliveries(ctx context.Context, tx Tx, ds []Delivery) er
 	// No live notice: on PostgreSQL a NOTIFY serializes commits, and a
 	// storm makes several deliveries per page; lists change on raise, ack
 	// and resolve, which do notify.
-	for _, d := range ds {
+	evs := make([]Event, len(ds))
+	for i, d := range ds {
 		text := "Delivered by " + d.Method
 		if d.Failure != "" {
 			text = fmt.Sprintf("Delivery by %s failed: %s", d.Method, d.Failure)
 		}
-		if err := tx.AppendEvents(ctx, d.PageID, []Event{{At: d.At, Kind: EvDelivery, UserID: d.UserID, Text: text}}); err != nil {
-			return err
-		}
+		evs[i] = Event{PageID: d.PageID, At: d.At, Kind: EvDelivery, UserID: d.UserID, Text: text}
 	}
-	return nil
+	return tx.AppendEvents(ctx, evs)
 }

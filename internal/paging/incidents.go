@@ -123,7 +123,7 @@ func (s *Service) linkTriagePage(ctx context.Context, inc *incident.Incident, gr
 		if err := tx.SavePage(ctx, p); err != nil {
 			return err
 		}
-		return tx.AppendEvents(ctx, p.ID, []Event{{At: s.now(), Kind: EvTriggered, Text: "Declared as " + incident.Ref(inc.Number)}})
+		return tx.AppendEvents(ctx, []Event{{PageID: p.ID, At: s.now(), Kind: EvTriggered, Text: "Declared as " + incident.Ref(inc.Number)}})
 	})
 	if err != nil || acker == 0 {
 		return err

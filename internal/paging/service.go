@@ -185,10 +185,13 @@ func (s *Service) RaiseIn(ctx context.Context, tx Tx, t Trigger) (Page, error) {
 	if err := tx.InsertPage(ctx, &page); err != nil {
 		return Page{}, err
 	}
+	for i := range evs {
+		evs[i].PageID = page.ID
+	}
 	if a.UserID != 0 {
 		evs[0].ActorID = a.UserID
 	}
-	if err := tx.AppendEvents(ctx, page.ID, evs); err != nil {
+	if err := tx.AppendEvents(ctx, evs); err != nil {
 		return Page{}, err
 	}
 	if due != nil {
@@ -245,7 +248,8 @@ func (s *Service) change(ctx context.Context, id int64, action string, fn func(p
 		if err := tx.SavePage(ctx, &p); err != nil {
 			return err
 		}
-		if err := tx.AppendEvents(ctx, p.ID, []Event{ev}); err != nil {
+		ev.PageID = p.ID
+		if err := tx.AppendEvents(ctx, []Event{ev}); err != nil {
 			return err
 		}
 		if due != nil {
@@ -359,7 +363,8 @@ func (s *Service) resolveSource(ctx context.Context, src Source, id int64, why s
 			if err := tx.SavePage(ctx, &p); err != nil {
 				return err
 			}
-			if err := tx.AppendEvents(ctx, p.ID, []Event{ev}); err != nil {
+			ev.PageID = p.ID
+		if err := tx.AppendEvents(ctx, []Event{ev}); err != nil {
 				return err
 			}
 		}

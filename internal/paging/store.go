@@ -50,7 +50,11 @@ type Tx interface {
 	// PagesOf lists the open pages of an alert group or incident.
 	PagesOf(ctx context.Context, src Source, sourceID int64) ([]Page, error)
 	SavePage(ctx context.Context, p *Page) error
-	AppendEvents(ctx context.Context, pageID int64, events []Event) error
+	// SaveSteps writes what firing a step changed (Next, NextAt, Seq, Last,
+	// UpdatedAt) of many pages at once.
+	SaveSteps(ctx context.Context, pages []Page) error
+	// AppendEvents appends events to the timelines of the pages they name.
+	AppendEvents(ctx context.Context, events []Event) error
 	// UseLink records a one-time link as used; false when it was already.
 	UseLink(ctx context.Context, nonce string, at time.Time) (bool, error)
 	Enqueue(ctx context.Context, job Job) error

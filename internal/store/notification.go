@@ -68,9 +68,33 @@ func (r *Notifications) Contacts(ctx context.Context, userID int64) ([]notificat
 	return spQueryAll(ctx, r.s.rdb, scanContact, `SELECT `+contactColumns+` FROM contact_methods WHERE user_id = $1 ORDER BY id`, userID)
 }
 
-// Contacts lists a person's contact methods inside the transaction.
-func (t notificationTx) Contacts(ctx context.Context, userID int64) ([]notification.Contact, error) {
-	return spQueryAll(ctx, t.tx, scanContact, `SELECT `+contactColumns+` FROM contact_methods WHERE user_id = $1 ORDER BY id`, userID)
+// Contacts lists the contact methods of people inside the transaction, each
+// person's in the order they were added.
+func (t notificationTx) Contacts(ctx context.Context, userIDs ...int64) ([]notification.Contact, error) {
+	var w filter
+	in(&w, "user_id", userIDs)
+	return spQueryAll(ctx, t.tx, scanContact, `SELECT `+contactColumns+` FROM contact_methods`+w.where()+` ORDER BY user_id, id`, w.args...)
+}
+
+// LockContacts reads contact methods and holds them until the transaction
+// ends (in the order of their ids, so two nodes cannot deadlock; SQLite's
+// one writer holds everything anyway).
+func (t notificationTx) LockContacts(ctx context.Context, ids []int64) (map[int64]notification.Contact, error) {
+	out := map[int64]notification.Contact{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var w filter
+	in(&w, "id", ids)
+	q := `SELECT ` + contactColumns + ` FROM contact_methods` + w.where() + ` ORDER BY id`
+	if t.s.dialect == Postgres {
+		q += ` FOR UPDATE`
+	}
+	cs, err := spQueryAll(ctx, t.tx, scanContact, q, w.args...)
+	for _, c := range cs {
+		out[c.ID] = c
+	}
+	return out, err
 }
 
 // AddContact inserts a contact method.
@@ -118,9 +142,12 @@ func (r *Notifications) Rules(ctx context.Context, userID int64) ([]notification
 	return spQueryAll(ctx, r.s.rdb, scanRule, ruleQuery, userID)
 }
 
-// Rules lists a person's rules inside the transaction.
-func (t notificationTx) Rules(ctx context.Context, userID int64) ([]notification.Rule, error) {
-	return spQueryAll(ctx, t.tx, scanRule, ruleQuery, userID)
+// Rules lists the rules of people inside the transaction.
+func (t notificationTx) Rules(ctx context.Context, userIDs ...int64) ([]notification.Rule, error) {
+	var w filter
+	in(&w, "user_id", userIDs)
+	return spQueryAll(ctx, t.tx, scanRule, `SELECT id, user_id, contact_id, urgency, delay_seconds FROM notification_rules`+w.where()+`
+		ORDER BY user_id, urgency, delay_seconds, contact_id`, w.args...)
 }
 
 // AddRule inserts a rule.

@@ -11,22 +11,39 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/notification"
 )
 
-// AddMessage records a message under its idempotency key; a key seen before
-// inserts nothing (ON CONFLICT DO NOTHING waits for a concurrent insert of
-// the same key to commit, so two callers cannot both add it).
-func (t notificationTx) AddMessage(ctx context.Context, m notification.Message, at time.Time) (int64, bool, error) {
-	actions := m.Actions
-	if actions == nil {
-		actions = []notification.Action{}
-	}
-	var id int64
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO notification_messages (msg_key, user_id, urgency, subject, body, page_id, actions, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (msg_key) DO NOTHING RETURNING id`,
-		m.Key, m.UserID, string(m.Urgency), m.Subject, m.Body, m.PageID, spJSON(actions), at.UTC()).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, false, nil
-	}
-	return id, err == nil, mapErr(err)
+// AddMessages records messages under their idempotency keys and returns
+// the ids of those added; a key seen before inserts nothing and is not in
+// the map (ON CONFLICT DO NOTHING waits for a concurrent insert of the same
+// key to commit, so two callers cannot both add it).
+func (t notificationTx) AddMessages(ctx context.Context, msgs []notification.Message, at time.Time) (map[string]int64, error) {
+	added := map[string]int64{}
+	err := chunks(msgs, func(msgs []notification.Message) error {
+		rows := make([][]any, len(msgs))
+		for i, m := range msgs {
+			actions := m.Actions
+			if actions == nil {
+				actions = []notification.Action{}
+			}
+			rows[i] = []any{m.Key, m.UserID, string(m.Urgency), m.Subject, m.Body, m.PageID, spJSON(actions), at.UTC()}
+		}
+		list, args := t.s.values(rows)
+		res, err := t.tx.QueryContext(ctx, `INSERT INTO notification_messages (msg_key, user_id, urgency, subject, body, page_id, actions, created_at)
+			VALUES `+list+` ON CONFLICT (msg_key) DO NOTHING RETURNING id, msg_key`, args...)
+		if err != nil {
+			return mapErr(err)
+		}
+		_, err = collect(res, func(row rowScanner) (struct{}, error) {
+			var (
+				id  int64
+				key string
+			)
+			err := row.Scan(&id, &key)
+			added[key] = id
+			return struct{}{}, err
+		})
+		return err
+	})
+	return added, err
 }
 
 const deliveryColumns = `d.id, d.message_id, m.msg_key, d.user_id, COALESCE(d.contact_id, 0), d.kind, d.address, m.urgency, m.subject, m.body,
@@ -65,7 +82,7 @@ func (r *Notifications) DeliveriesOfPage(ctx context.Context, pageID int64) ([]n
 	return spQueryAll(ctx, r.s.rdb, scanDelivery, `SELECT `+deliveryColumns+deliveryFrom+` WHERE m.page_id = $1 ORDER BY d.id`, pageID)
 }
 
-// AddDelivery records a delivery.
+// AddDelivery records a delivery and sets its id.
 func (t notificationTx) AddDelivery(ctx context.Context, d *notification.Delivery) error {
 	err := t.tx.QueryRowContext(ctx, `INSERT INTO notification_deliveries (message_id, user_id, contact_id, kind, address, state, attempts, error, due_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
@@ -73,12 +90,31 @@ func (t notificationTx) AddDelivery(ctx context.Context, d *notification.Deliver
 	return mapErr(err)
 }
 
-// DeliveryForUpdate reads a delivery and locks its row until the transaction ends.
-func (t notificationTx) DeliveryForUpdate(ctx context.Context, id int64) (notification.Delivery, error) {
-	if _, err := t.tx.ExecContext(ctx, `UPDATE notification_deliveries SET attempts = attempts WHERE id = $1`, id); err != nil {
-		return notification.Delivery{}, mapErr(err)
+// AddDeliveries records deliveries, many rows per statement.
+func (t notificationTx) AddDeliveries(ctx context.Context, ds []notification.Delivery) error {
+	return chunks(ds, func(ds []notification.Delivery) error {
+		rows := make([][]any, len(ds))
+		for i, d := range ds {
+			rows[i] = []any{d.MessageID, d.UserID, spNullID(d.ContactID), string(d.Kind), d.Address, string(d.State), d.Attempts, d.Error,
+				d.DueAt.UTC(), d.UpdatedAt.UTC()}
+		}
+		list, args := t.s.values(rows)
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO notification_deliveries (message_id, user_id, contact_id, kind, address, state, attempts, error, due_at, updated_at)
+			VALUES `+list, args...)
+		return mapErr(err)
+	})
+}
+
+// DeliveriesForUpdate reads deliveries and holds them until the transaction
+// ends (on PostgreSQL; SQLite's one writer holds everything anyway).
+func (t notificationTx) DeliveriesForUpdate(ctx context.Context, ids []int64) ([]notification.Delivery, error) {
+	var w filter
+	in(&w, "d.id", ids)
+	q := `SELECT ` + deliveryColumns + deliveryFrom + w.where() + ` ORDER BY d.id`
+	if t.s.dialect == Postgres {
+		q += ` FOR UPDATE OF d`
 	}
-	return spQueryOne(ctx, t.tx, scanDelivery, "delivery "+strconv.FormatInt(id, 10), `SELECT `+deliveryColumns+deliveryFrom+` WHERE d.id = $1`, id)
+	return spQueryAll(ctx, t.tx, scanDelivery, q, w.args...)
 }
 
 // DueDeliveries locks the pending deliveries due at now that no node holds,
@@ -93,12 +129,21 @@ func (t notificationTx) DueDeliveries(ctx context.Context, now time.Time, limit 
 	return spQueryAll(ctx, t.tx, scanDelivery, q, now.UTC(), limit)
 }
 
-// SetDelivery stores a delivery's progress.
-func (t notificationTx) SetDelivery(ctx context.Context, d notification.Delivery) error {
-	return spExecOne(ctx, t.tx, "delivery", `UPDATE notification_deliveries SET state = $1, attempts = $2, error = $3, claimed_at = $4,
-		sent_at = $5, batch_id = $6, updated_at = $7, due_at = $8, lease_until = $9 WHERE id = $10`,
-		string(d.State), d.Attempts, d.Error, nullTime(d.ClaimedAt), nullTime(d.SentAt), spNullID(d.BatchID), d.UpdatedAt.UTC(),
-		d.DueAt.UTC(), nullTime(d.LeaseUntil), d.ID)
+// SetDeliveries stores the progress of deliveries, many per statement.
+func (t notificationTx) SetDeliveries(ctx context.Context, ds []notification.Delivery) error {
+	return chunks(ds, func(ds []notification.Delivery) error {
+		rows := make([][]any, len(ds))
+		for i, d := range ds {
+			rows[i] = []any{d.ID, string(d.State), d.Attempts, d.Error, nullTime(d.ClaimedAt), nullTime(d.SentAt), spNullID(d.BatchID),
+				d.UpdatedAt.UTC(), d.DueAt.UTC(), nullTime(d.LeaseUntil)}
+		}
+		list, args := t.s.values(rows, "bigint", "text", "bigint", "text", "timestamptz", "timestamptz", "bigint", "timestamptz", "timestamptz", "timestamptz")
+		_, err := t.tx.ExecContext(ctx, `WITH v (id, state, attempts, error, claimed_at, sent_at, batch_id, updated_at, due_at, lease_until) AS (VALUES `+list+`)
+			UPDATE notification_deliveries SET state = v.state, attempts = v.attempts, error = v.error, claimed_at = v.claimed_at,
+				sent_at = v.sent_at, batch_id = v.batch_id, updated_at = v.updated_at, due_at = v.due_at, lease_until = v.lease_until
+			FROM v WHERE notification_deliveries.id = v.id`, args...)
+		return mapErr(err)
+	})
 }
 
 // ClaimedSince counts a contact method's claims since t.

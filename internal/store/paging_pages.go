@@ -131,21 +131,26 @@ func (r *Paging) Events(ctx context.Context, pageID int64) ([]paging.Event, erro
 	return out, mapErr(rows.Err())
 }
 
-func pageArgs(p *paging.Page) (policy, last string) {
-	b, err := json.Marshal(p.Policy)
-	if err != nil {
-		panic(err) // plain data
+// pageArgs are the JSON columns of a page: its policy (when withPolicy) and
+// the position of the step fired last.
+func pageArgs(p *paging.Page, withPolicy bool) (policy, last string) {
+	if withPolicy {
+		b, err := json.Marshal(p.Policy)
+		if err != nil {
+			panic(err) // plain data
+		}
+		policy = string(b)
 	}
 	if p.Last != nil {
 		l, _ := json.Marshal(p.Last)
 		last = string(l)
 	}
-	return string(b), last
+	return policy, last
 }
 
 // InsertPage stores a new page.
 func (t pagingTx) InsertPage(ctx context.Context, p *paging.Page) error {
-	policy, last := pageArgs(p)
+	policy, last := pageArgs(p, true)
 	return mapErr(t.tx.QueryRowContext(ctx, `INSERT INTO pages (service_id, summary, details, urgency, source, source_id, incident_number,
 		policy_id, policy, status, next_round, next_step, next_at, seq, last_fired, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
@@ -208,7 +213,7 @@ func (t pagingTx) PagesOf(ctx context.Context, src paging.Source, sourceID int64
 
 // SavePage writes a page's state.
 func (t pagingTx) SavePage(ctx context.Context, p *paging.Page) error {
-	policy, last := pageArgs(p)
+	policy, last := pageArgs(p, true)
 	_, err := t.tx.ExecContext(ctx, `UPDATE pages SET policy_id = $2, policy = $3, status = $4, next_round = $5, next_step = $6, next_at = $7,
 		seq = $8, last_fired = $9, acked_by = $10, acked_at = $11, resolved_by = $12, resolved_at = $13, updated_at = $14, incident_number = $15 WHERE id = $1`,
 		p.ID, spNullID(p.PolicyID), policy, string(p.Status), p.Next.Round, p.Next.Step, pgTime(p.NextAt), p.Seq, last,
@@ -216,15 +221,37 @@ func (t pagingTx) SavePage(ctx context.Context, p *paging.Page) error {
 	return mapErr(err)
 }
 
-// AppendEvents appends to a page's timeline.
-func (t pagingTx) AppendEvents(ctx context.Context, pageID int64, events []paging.Event) error {
-	for _, e := range events {
-		if _, err := t.tx.ExecContext(ctx, `INSERT INTO page_events (page_id, at, kind, actor_id, user_id, text) VALUES ($1, $2, $3, $4, $5, $6)`,
-			pageID, e.At.UTC(), e.Kind, spNullID(e.ActorID), spNullID(e.UserID), e.Text); err != nil {
-			return mapErr(err)
+// SaveSteps writes what firing a step changes (the next step, its time, the
+// sequence number, the step fired last) for many pages in one statement per
+// chunk.
+func (t pagingTx) SaveSteps(ctx context.Context, pages []paging.Page) error {
+	return chunks(pages, func(pages []paging.Page) error {
+		rows := make([][]any, len(pages))
+		for i := range pages {
+			p := &pages[i]
+			_, last := pageArgs(p, false)
+			rows[i] = []any{p.ID, p.Next.Round, p.Next.Step, pgTime(p.NextAt), p.Seq, last, p.UpdatedAt.UTC()}
 		}
-	}
-	return nil
+		list, args := t.s.values(rows, "bigint", "bigint", "bigint", "timestamptz", "bigint", "text", "timestamptz")
+		_, err := t.tx.ExecContext(ctx, `WITH v (id, next_round, next_step, next_at, seq, last_fired, updated_at) AS (VALUES `+list+`)
+			UPDATE pages SET next_round = v.next_round, next_step = v.next_step, next_at = v.next_at, seq = v.seq,
+				last_fired = v.last_fired, updated_at = v.updated_at FROM v WHERE pages.id = v.id`, args...)
+		return mapErr(err)
+	})
+}
+
+// AppendEvents appends to the pages' timelines (each event names its page),
+// many rows per statement.
+func (t pagingTx) AppendEvents(ctx context.Context, events []paging.Event) error {
+	return chunks(events, func(events []paging.Event) error {
+		rows := make([][]any, len(events))
+		for i, e := range events {
+			rows[i] = []any{e.PageID, e.At.UTC(), e.Kind, spNullID(e.ActorID), spNullID(e.UserID), e.Text}
+		}
+		list, args := t.s.values(rows)
+		_, err := t.tx.ExecContext(ctx, `INSERT INTO page_events (page_id, at, kind, actor_id, user_id, text) VALUES `+list, args...)
+		return mapErr(err)
+	})
 }
 
 // resolveGroupPages enqueues, in an alert change's transaction, the job

@@ -19,6 +19,46 @@ func (s *Store) param(n int) string {
 	return "$" + strconv.Itoa(n)
 }
 
+// rowsPerStatement bounds the rows of one multi-row statement.
+const rowsPerStatement = 100
+
+// values writes rows as a multi-row VALUES list, "(…), (…)", with every
+// value a parameter. types, when given, are the PostgreSQL types of the
+// columns: a VALUES list outside an INSERT (the v of an UPDATE … FROM v)
+// needs them there; SQLite has no casts and needs none.
+func (s *Store) values(rows [][]any, types ...string) (string, []any) {
+	var sb strings.Builder
+	var args []any
+	for i, row := range rows {
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteByte('(')
+		for j, v := range row {
+			if j > 0 {
+				sb.WriteString(", ")
+			}
+			args = append(args, v)
+			sb.WriteString(s.param(len(args)))
+			if s.dialect == Postgres && j < len(types) {
+				sb.WriteString("::" + types[j])
+			}
+		}
+		sb.WriteByte(')')
+	}
+	return sb.String(), args
+}
+
+// chunks calls fn with rows in slices of at most rowsPerStatement.
+func chunks[T any](rows []T, fn func([]T) error) error {
+	for start := 0; start < len(rows); start += rowsPerStatement {
+		if err := fn(rows[start:min(start+rowsPerStatement, len(rows))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // filter builds the WHERE clause of a list query whose conditions depend on
 // the caller's filter, numbering the $n placeholders as it goes.
 type filter struct {
