@@ -364,7 +364,7 @@ func (s *Service) resolveSource(ctx context.Context, src Source, id int64, why s
 				return err
 			}
 			ev.PageID = p.ID
-		if err := tx.AppendEvents(ctx, []Event{ev}); err != nil {
+			if err := tx.AppendEvents(ctx, []Event{ev}); err != nil {
 				return err
 			}
 		}
