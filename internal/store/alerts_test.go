@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/catalog"
 	"github.com/firebreak-hq/firebreak/internal/detect"
 	"github.com/firebreak-hq/firebreak/internal/incident"
+	"github.com/firebreak-hq/firebreak/internal/paging"
 	"github.com/firebreak-hq/firebreak/internal/store"
 )
 
@@ -376,6 +378,64 @@ func TestOwnerTeamEmails(t *testing.T) {
 		must(t, err)
 		if len(got) != 0 {
 			t.Fatalf("a service without owner: %v", got)
+		}
+	})
+}
+
+// The triage items a batch opens are handed, with their alerts, to the
+// follower inside the batch's transaction; what it writes commits with the
+// alerts. When it fails, its writes are rolled back to a savepoint, the
+// alerts are kept, and each item gets a TriageNotifyJob instead.
+func TestTriageFollowerInTheIngestTransaction(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		f := newAlertsFixture(t, s)
+		ctx := context.Background()
+		var (
+			seen []detect.Item
+			fail error
+		)
+		f.a.FollowTriage(func(ctx context.Context, tx *store.Tx, items []detect.Item) error {
+			seen = append(seen, items...)
+			for _, it := range items {
+				p := paging.Page{ServiceID: it.ServiceID, Summary: it.Title, Urgency: paging.High, Source: paging.FromAlertGroup,
+					SourceID: it.ID, Status: paging.Triggered, CreatedAt: f.now, UpdatedAt: f.now}
+				if err := s.Paging(f.q).In(tx).InsertPage(ctx, &p); err != nil {
+					return err
+				}
+			}
+			return fail
+		})
+		pages := func() int {
+			var n int
+			must(t, s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM pages`).Scan(&n))
+			return n
+		}
+
+		// Two alerts of one new group in one batch: one item with both.
+		f.ingest(t, trig("a"), trig("b"))
+		if len(seen) != 1 || len(seen[0].Alerts) != 2 || seen[0].Service != "checkout" || seen[0].Triage != detect.TriagePending {
+			t.Fatalf("follower saw %+v", seen)
+		}
+		if pages() != 1 || len(f.jobs()) != 0 {
+			t.Fatalf("after following: %d pages, jobs %v", pages(), f.jobs())
+		}
+		// A repeat opens nothing: the follower is not called.
+		f.ingest(t, trig("a"))
+		if len(seen) != 1 {
+			t.Fatalf("follower called for a repeat: %+v", seen)
+		}
+
+		// The follower fails: its page is rolled back, the alert is kept,
+		// and the item's job is enqueued instead.
+		fail = errors.New("policy store unreachable")
+		c := trig("c")
+		c.GroupKey = "g2"
+		f.ingest(t, c)
+		if len(seen) != 2 || pages() != 1 || len(f.alerts(t)) != 3 {
+			t.Fatalf("after a failed follower: seen %d items, %d pages, %d alerts", len(seen), pages(), len(f.alerts(t)))
+		}
+		if jobs := f.jobs(); len(jobs) != 1 || jobs[0] != (detect.TriageNotifyJob{}).Kind() {
+			t.Fatalf("jobs after a failed follower: %v", jobs)
 		}
 	})
 }
