@@ -63,8 +63,8 @@ func b4(args []string) error {
 	defer hook.Close()
 
 	// Build the database: the people, the policy, and the open pages, each
-	// mid-policy (step 1 fired) with step 2 due within the spread, its step
-	// job enqueued as the engine would have.
+	// mid-policy (step 1 fired) with step 2 due within the spread — the page
+	// rows are the engine's whole schedule.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
@@ -102,9 +102,6 @@ func b4(args []string) error {
 					return err
 				}
 				ids[i] = p.ID
-				if err := tx.Enqueue(ctx, paging.StepJob{PageID: p.ID, Seq: 2, At: due}); err != nil {
-					return err
-				}
 			}
 			return nil
 		})
