@@ -164,6 +164,12 @@ func (s *Service) fire(ctx context.Context, tx Tx, pages []Page, now time.Time) 
 		seq := p.Seq
 		step, pos, due, ok := p.Fire(seq, now)
 		if !ok {
+			// Due, yet nothing to fire (its policy has no such step): clear
+			// the deadline rather than find the page due on every pass.
+			p.NextAt, p.UpdatedAt = nil, now
+			fired = append(fired, p)
+			events = append(events, Event{PageID: p.ID, At: now, Kind: EvExhausted,
+				Text: fmt.Sprintf("Nothing to fire: the policy has no %s; the page stays open until someone acknowledges or resolves it", p.Next)})
 			continue
 		}
 		users, notes := resolve(step.Targets)

@@ -237,3 +237,33 @@ func TestPageLinksAreOneTime(t *testing.T) {
 		}
 	})
 }
+
+// A page due with nothing to fire (its copy of the policy has no such step)
+// has its deadline cleared, so the engine does not find it on every pass.
+func TestEngineClearsAPageWithNothingToFire(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		svcID, userID := seedPaging(t, s)
+		clock := &fixedClock{t: time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)}
+		n := &recordingNotifier{}
+		pg := paging.NewService(s.Paging(&recordingQueue{}), clock.now, paging.Options{Notifier: n, BaseURL: "https://fb.example"})
+		ctx := access.With(context.Background(), admin)
+		due := clock.now()
+		p := paging.Page{ServiceID: svcID, Summary: "odd", Urgency: paging.High, Source: paging.FromManual, Status: paging.Triggered,
+			Policy: paging.Direct("one step", paging.Target{Kind: paging.TargetUser, ID: userID}), Next: paging.Position{Step: 3},
+			NextAt: &due, Seq: 4, CreatedAt: due, UpdatedAt: due}
+		must(t, s.Paging(nil).InTx(ctx, func(tx paging.Tx) error { return tx.InsertPage(ctx, &p) }))
+		if got, err := pg.FireDue(ctx, 10); err != nil || got != 1 {
+			t.Fatalf("fire due: %d %v", got, err)
+		}
+		if got, err := pg.FireDue(ctx, 10); err != nil || got != 0 {
+			t.Fatalf("the page is due again: %d %v", got, err)
+		}
+		p, err := pg.Get(ctx, p.ID)
+		must(t, err)
+		tl, err := pg.Timeline(ctx, p.ID)
+		must(t, err)
+		if p.NextAt != nil || p.Status != paging.Triggered || n.count() != 0 || len(tl) != 1 || tl[0].Kind != paging.EvExhausted {
+			t.Fatalf("page %+v, timeline %+v, notices %v", p, tl, n.keys)
+		}
+	})
+}
