@@ -30,6 +30,7 @@ func b3(args []string) error {
 	newShare := fs.Float64("new", 0.10, "share of alerts with a new fingerprint (a new triage item, paged)")
 	conns := fs.Int("conns", 256, "concurrent client connections")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the offered load to this file")
+	stages := fs.Bool("stages", false, "also print how long each stage of a page's way took, from the node's rows")
 	_ = fs.Parse(args)
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -181,33 +182,53 @@ func b3(args []string) error {
 		total, *rate, offered.Round(time.Millisecond), *conns, accepted.Load(), refused.Load(), failed.Load())
 	fmt.Printf("  new fingerprints accepted (each a page): %d; first notifications received: %d; doubled: %d\n", want, len(latency), doubled)
 	fmt.Printf("  alert sent → push received: %s\n", quantiles(latency))
-	if os.Getenv("BENCH_JOBS") != "" {
-		secs := func(from, to string) string { return "extract(epoch from " + to + " - " + from + ")" }
-		if *dbURL == "" {
-			secs = func(from, to string) string { return "(julianday(" + to + ") - julianday(" + from + ")) * 86400" }
-		}
-		rows, err := a.Store.DB().Query(`SELECT kind, queue, count(*), avg(` + secs("created_at", "attempted_at") + `), max(` + secs("created_at", "attempted_at") +
-			`), avg(` + secs("attempted_at", "finalized_at") + `) FROM river_job GROUP BY kind, queue`)
-		if err == nil {
-			for rows.Next() {
-				var kind, queue string
-				var n int
-				var wait, maxWait, run *float64
-				_ = rows.Scan(&kind, &queue, &n, &wait, &maxWait, &run)
-				fmt.Printf("  job %s (%s): %d, waited avg %.3fs max %.3fs, ran avg %.3fs\n", kind, queue, n, deref(wait), deref(maxWait), deref(run))
-			}
-			rows.Close()
+	if *stages {
+		if err := printStages(ctx, a); err != nil {
+			return err
 		}
 	}
 	cancel()
 	return <-done
 }
 
-func deref(f *float64) float64 {
-	if f == nil {
-		return -1
+// printStages splits the pages' way into its stages, from the rows the
+// node wrote (its clock is the wall clock here): the alert's group opened →
+// the page raised (the ingest transaction), raised → its first step fired
+// (the engine), the notice written → delivered (the dispatcher).
+func printStages(ctx context.Context, a *app.App) error {
+	db := a.Store.DB()
+	type span struct{ from, to time.Time }
+	collect := func(q string) ([]time.Duration, error) {
+		rows, err := db.QueryContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []time.Duration
+		for rows.Next() {
+			var sp span
+			if err := rows.Scan(&sp.from, &sp.to); err != nil {
+				return nil, err
+			}
+			out = append(out, sp.to.Sub(sp.from))
+		}
+		return out, rows.Err()
 	}
-	return *f
+	raised, err := collect(`SELECT g.created_at, p.created_at FROM pages p JOIN alert_groups g ON g.id = p.source_id WHERE p.source = 'alert_group'`)
+	if err != nil {
+		return err
+	}
+	fired, err := collect(`SELECT p.created_at, e.at FROM pages p JOIN page_events e ON e.page_id = p.id AND e.kind = 'step_fired' WHERE p.source = 'alert_group'`)
+	if err != nil {
+		return err
+	}
+	sent, err := collect(`SELECT m.created_at, d.sent_at FROM notification_deliveries d JOIN notification_messages m ON m.id = d.message_id WHERE d.state = 'sent' AND m.page_id <> 0`)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("  stages: alert → page raised %s\n          raised → step fired %s\n          notice written → sent %s\n",
+		quantiles(raised), quantiles(fired), quantiles(sent))
+	return nil
 }
 
 // repeatBody is a repeat of one of the warm fingerprints (all in one group,
