@@ -59,19 +59,31 @@ func (s *Service) Dispatch(ctx context.Context, limit int) (int, error) {
 	if err != nil || len(cs) == 0 {
 		return 0, err
 	}
-	outs := make([]outcome, len(cs))
-	sem := make(chan struct{}, sendParallel)
-	var wg sync.WaitGroup
-	for i, c := range cs {
-		sem <- struct{}{}
-		wg.Add(1)
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			outs[i] = outcome{c, s.send(ctx, c)}
-		}()
-	}
-	wg.Wait()
+	var (
+		mu      sync.Mutex
+		outs    []outcome
+		sending sync.WaitGroup
+	)
+	s.sendEach(ctx, cs, make(chan struct{}, sendParallel), &sending, func(o outcome) {
+		mu.Lock()
+		defer mu.Unlock()
+		outs = append(outs, o)
+	})
+	sending.Wait()
 	return len(cs), s.recordOutcomes(ctx, outs)
+}
+
+// sendEach sends the claimed deliveries in the background, as many at a
+// time as sem has room for, and hands each outcome to done. It returns when
+// the last send has started; sending tells when they have all ended.
+func (s *Service) sendEach(ctx context.Context, cs []claimed, sem chan struct{}, sending *sync.WaitGroup, done func(outcome)) {
+	for _, c := range cs {
+		sem <- struct{}{} // the rest wait here, leased
+		sending.Go(func() {
+			defer func() { <-sem }()
+			done(outcome{c, s.send(ctx, c)})
+		})
+	}
 }
 
 // Wake tells Run that a delivery fell due now (Notify calls it after its
@@ -110,14 +122,7 @@ func (s *Service) Run(ctx context.Context, tick time.Duration) {
 				}
 				break
 			}
-			for _, c := range cs {
-				sem <- struct{}{} // at most sendParallel in flight: the rest wait here, leased
-				sending.Add(1)
-				go func() {
-					defer func() { <-sem; sending.Done() }()
-					outcomes <- outcome{c, s.send(sendCtx, c)}
-				}()
-			}
+			s.sendEach(sendCtx, cs, sem, &sending, func(o outcome) { outcomes <- o })
 			if len(cs) < claimBatch {
 				break
 			}

@@ -2,6 +2,7 @@ package paging
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -105,8 +106,9 @@ func (s *Service) Run(ctx context.Context, tick time.Duration) {
 // none, and a page is due again until it is.
 //
 // If the batch fails, each page is tried alone, so one page that cannot be
-// fired holds up no other; it is put back retryFiring later, with the
-// reason on its timeline.
+// fired holds up no other (and a passing failure, such as a deadlock, costs
+// nothing); a page that fails alone too is put back retryFiring later, with
+// the reason on its timeline.
 func (s *Service) FireDue(ctx context.Context, limit int) (int, error) {
 	ctx = systemCtx(ctx)
 	// The notices' links are signed with a key made on first use; make it
@@ -127,13 +129,11 @@ func (s *Service) FireDue(ctx context.Context, limit int) (int, error) {
 		}
 		return s.fire(ctx, tx, pages, now)
 	})
-	if err == nil || len(ids) <= 1 {
-		if err != nil && len(ids) == 1 {
-			s.putBack(ctx, ids[0], now, err)
-		}
+	if err == nil || len(ids) == 0 {
 		return len(ids), err
 	}
 	s.log.Warn("firing a batch of due steps failed; firing them one by one", "pages", len(ids), "error", err)
+	var errs []error
 	for _, id := range ids {
 		err := s.store.InTx(ctx, func(tx Tx) error {
 			p, err := tx.PageForUpdate(ctx, id)
@@ -147,9 +147,10 @@ func (s *Service) FireDue(ctx context.Context, limit int) (int, error) {
 		})
 		if err != nil {
 			s.putBack(ctx, id, now, err)
+			errs = append(errs, fmt.Errorf("page %d: %w", id, err))
 		}
 	}
-	return len(ids), nil
+	return len(ids), errors.Join(errs...)
 }
 
 // fire fires the due step of each page inside tx.

@@ -17,20 +17,21 @@ import (
 )
 
 // recordingNotifier keeps the notices the engine writes once their
-// transaction commits; fail makes the next call fail (and the transaction
-// with it).
+// transaction commits; while failures is above zero, a call fails (and the
+// transaction with it) with fail.
 type recordingNotifier struct {
-	mu   sync.Mutex
-	keys []string
-	fail error
+	mu       sync.Mutex
+	keys     []string
+	fail     error
+	failures int
 }
 
 func (n *recordingNotifier) NotifyTx(ctx context.Context, tx paging.Tx, ns []paging.Notice) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if err := n.fail; err != nil {
-		n.fail = nil
-		return err
+	if n.failures > 0 {
+		n.failures--
+		return n.fail
 	}
 	tx.AfterCommit(func() {
 		n.mu.Lock()
@@ -128,16 +129,20 @@ func TestPagingIsStored(t *testing.T) {
 		}
 		fire(0) // nothing is due again before the step's delay
 		clock.t = clock.t.Add(5 * time.Minute)
-		// A step whose notices cannot be written is not fired: it stays
-		// due, and, failing alone, is put back with the reason on its timeline.
-		n.fail = errors.New("disk full")
+		// A step whose notices cannot be written is not fired. One that
+		// fails in its batch and alone too is put back, with the reason on
+		// its timeline.
+		n.fail, n.failures = errors.New("disk full"), 2
 		if _, err := pg.FireDue(ctx, 10); err == nil || !strings.Contains(err.Error(), "disk full") {
 			t.Fatalf("a failed firing: %v", err)
 		}
 		if p, _ = pg.Get(ctx, p.ID); n.count() != 1 || p.Next != (paging.Position{Round: 0, Step: 1}) || !p.NextAt.Equal(clock.t.Add(30*time.Second)) {
 			t.Fatalf("after a failed firing: %+v, notices %v", p, n.keys)
 		}
+		// A passing failure (a deadlock, say) costs nothing: the page is
+		// tried again alone at once.
 		clock.t = clock.t.Add(30 * time.Second)
+		n.fail, n.failures = errors.New("deadlock detected"), 1
 		fire(1)
 		fire(0)
 		if n.count() != 3 {
