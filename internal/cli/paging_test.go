@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/app/apptest"
 )
@@ -60,9 +61,15 @@ func TestPagingCommandsAgainstServer(t *testing.T) {
 
 	r = admin.run(t, "page", "user", "ann", "The disk is filling up").want(t, 0)
 	has(t, "page user", r.stdout, "Paged (page 1)")
-	r = admin.run(t, "page", "list").want(t, 0)
-	if !regexp.MustCompile(`1\s+triggered\s+-\s+1/1\s+`).MatchString(r.stdout) {
-		t.Errorf("page list:\n%s", r.stdout)
+	// The engine fires the page's first step just after it is raised.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		r = admin.run(t, "page", "list").want(t, 0)
+		if regexp.MustCompile(`1\s+triggered\s+-\s+1/1\s+`).MatchString(r.stdout) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("page list:\n%s", r.stdout)
+		}
 	}
 	admin.run(t, "page", "ack", "1").want(t, 0)
 	r = admin.run(t, "page", "ack", "1").want(t, 1)

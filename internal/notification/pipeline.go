@@ -22,12 +22,14 @@ import (
 // the recording sends again, with the same key (X-Firebreak-Key), which a
 // receiver can deduplicate on.
 
-// Lease is how long a node has to send a delivery it claimed and record the
-// outcome before another node may claim it again; SendTimeout, well within
-// it, bounds one send.
+// DefaultLease is how long a node has to send a delivery it claimed and
+// record the outcome before another node may claim it again (Service.Lease);
+// SendTimeout, well within it, bounds one send. Leases are measured on the
+// wall clock, not on the node's: a lease says whether the node that claimed
+// a delivery is still at it, which no clock a test moves on should decide.
 const (
-	Lease       = 2 * time.Minute
-	SendTimeout = time.Minute
+	DefaultLease = 2 * time.Minute
+	SendTimeout  = time.Minute
 )
 
 // claimBatch is how many deliveries one claim takes; sendParallel how many
@@ -175,7 +177,7 @@ func (s *Service) claim(ctx context.Context, limit int) ([]claimed, error) {
 	var out []claimed
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		out = nil
-		ds, err := tx.DueDeliveries(ctx, now, limit)
+		ds, err := tx.DueDeliveries(ctx, now, time.Now(), limit)
 		if err != nil || len(ds) == 0 {
 			return err
 		}
@@ -278,7 +280,7 @@ func (a *admission) admit(ctx context.Context, d Delivery) (claimed, error) {
 		d.ClaimedAt = &a.now
 		a.placesTaken[d.ContactID]++
 	}
-	lease := a.now.Add(Lease)
+	lease := time.Now().Add(a.s.Lease)
 	d.Attempts++
 	d.LeaseUntil, d.UpdatedAt = &lease, a.now
 	return claimed{d: d, contact: c, sender: snd}, nil

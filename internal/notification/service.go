@@ -26,8 +26,11 @@ type Service struct {
 	wake    chan struct{} // a delivery fell due now: Run claims at once
 
 	// MaxAttempts is how many times a delivery is tried before it is
-	// recorded as failed (River retries it with backoff in between).
+	// recorded as failed (the dispatcher retries it with backoff in between).
 	MaxAttempts int
+	// Lease is how long a node that claimed a delivery has to send it (see
+	// DefaultLease); tests shorten it.
+	Lease time.Duration
 }
 
 // NewService returns a Service on st with no senders registered; every
@@ -42,7 +45,7 @@ func NewService(st Store, now func() time.Time, log *slog.Logger) *Service {
 		limits[k] = l
 	}
 	return &Service{store: st, now: now, log: log, senders: map[Kind]Sender{}, limits: limits,
-		state: Always{}, record: Discard{}, MaxAttempts: 6, wake: make(chan struct{}, 1)}
+		state: Always{}, record: Discard{}, MaxAttempts: 6, Lease: DefaultLease, wake: make(chan struct{}, 1)}
 }
 
 // Register makes kind usable: contact methods of that kind may be added,
@@ -163,15 +166,13 @@ func (s *Service) NotifyTx(ctx context.Context, tx Tx, msgs ...Message) error {
 	}
 	var deliveries, undeliverable []Delivery
 	dueNow := false
+	planned := map[string]bool{}
 	for _, m := range msgs {
 		id, ok := added[m.Key]
-		if !ok {
-			continue // seen before
+		if !ok || planned[m.Key] {
+			continue // seen before, or twice in msgs
 		}
-		added[m.Key] = 0 // the same key twice in msgs: planned once
-		if id == 0 {
-			continue
-		}
+		planned[m.Key] = true
 		steps := Plan(m.Urgency, rulesOf[m.UserID], contactsOf[m.UserID])
 		if len(steps) == 0 {
 			d := newDelivery(id, m, Contact{UserID: m.UserID}, now)

@@ -55,9 +55,10 @@ type Tx interface {
 	// transaction ends.
 	DeliveriesForUpdate(ctx context.Context, ids []int64) ([]Delivery, error)
 	// DueDeliveries locks up to limit pending deliveries due at now that no
-	// node holds (no lease, or one that ran out), oldest first. Deliveries
-	// another transaction holds are skipped, so nodes claim different ones.
-	DueDeliveries(ctx context.Context, now time.Time, limit int) ([]Delivery, error)
+	// node holds (no lease, or one that ran out by the wall clock's time),
+	// oldest first. Deliveries another transaction holds are skipped, so
+	// nodes claim different ones.
+	DueDeliveries(ctx context.Context, now, wall time.Time, limit int) ([]Delivery, error)
 	// SetDeliveries stores the state, attempts, error, claim, lease, batch
 	// and times of deliveries.
 	SetDeliveries(ctx context.Context, ds []Delivery) error

@@ -117,16 +117,17 @@ func (t notificationTx) DeliveriesForUpdate(ctx context.Context, ids []int64) ([
 	return spQueryAll(ctx, t.tx, scanDelivery, q, w.args...)
 }
 
-// DueDeliveries locks the pending deliveries due at now that no node holds,
+// DueDeliveries locks the pending deliveries due at now that no node holds
+// (leases are wall-clock times),
 // oldest first; on PostgreSQL rows another transaction holds are skipped
 // (SQLite has one writer: nothing to skip).
-func (t notificationTx) DueDeliveries(ctx context.Context, now time.Time, limit int) ([]notification.Delivery, error) {
+func (t notificationTx) DueDeliveries(ctx context.Context, now, wall time.Time, limit int) ([]notification.Delivery, error) {
 	q := `SELECT ` + deliveryColumns + deliveryFrom + ` WHERE d.state = 'pending' AND d.due_at <= $1
-		AND (d.lease_until IS NULL OR d.lease_until <= $1) ORDER BY d.due_at, d.id LIMIT $2`
+		AND (d.lease_until IS NULL OR d.lease_until <= $2) ORDER BY d.due_at, d.id LIMIT $3`
 	if t.s.dialect == Postgres {
 		q += ` FOR UPDATE OF d SKIP LOCKED`
 	}
-	return spQueryAll(ctx, t.tx, scanDelivery, q, now.UTC(), limit)
+	return spQueryAll(ctx, t.tx, scanDelivery, q, now.UTC(), wall.UTC(), limit)
 }
 
 // SetDeliveries stores the progress of deliveries, many per statement.

@@ -507,6 +507,7 @@ func TestNotificationLease(t *testing.T) {
 		pages := &pageStates{acked: map[int64]bool{}}
 		stuck := &blockingSender{started: make(chan struct{}, 1), release: make(chan struct{})}
 		nodeA := notification.NewService(s.Notifications(e.box), e.clk.Now, nil)
+		nodeA.Lease = 100 * time.Millisecond // leases run on the wall clock
 		nodeA.Register(notification.Email, stuck)
 		nodeA.UsePaging(pages, pages)
 		e.svc.UsePaging(pages, pages)
@@ -522,7 +523,12 @@ func TestNotificationLease(t *testing.T) {
 		if got := e.sent.take(); len(got) != 0 {
 			t.Fatalf("node B sent a delivery node A holds: %+v", got)
 		}
-		e.clk.Advance(notification.Lease)
+		e.clk.Advance(time.Hour) // the node's clock does not end a lease …
+		e.run(t)
+		if got := e.sent.take(); len(got) != 0 {
+			t.Fatalf("node B sent a delivery node A holds: %+v", got)
+		}
+		time.Sleep(nodeA.Lease) // … the wall clock does
 		e.run(t)
 		if got := e.sent.take(); len(got) != 1 || got[0].to.ContactID != mail.ID {
 			t.Fatalf("after the lease ran out node B sent %+v", got)
