@@ -131,16 +131,20 @@ func (g triageGroups) IncidentOf(ctx context.Context, groupID int64) (int64, err
 // batch's transaction. An item of a service without a policy gets a
 // TriageNotifyJob, whose worker tells the owner team instead.
 func (a *App) raiseTriagePages(ctx context.Context, tx *store.Tx, items []detect.Item) error {
-	sys := access.With(ctx, access.System)
-	ptx := a.Store.Paging(a.Queue).In(tx)
-	for _, item := range items {
-		_, err := a.Paging.RaiseIn(sys, ptx, triageTrigger(a, item))
-		if errors.Is(err, paging.ErrNoPolicy) {
-			err = a.Queue.EnqueueTx(ctx, tx.SQL(), detect.TriageNotifyJob{GroupID: item.ID})
-		}
-		if err != nil {
-			a.Log.Warn("raising the page of a new triage item failed; its job will", "group", item.ID, "error", err)
-			return err
+	triggers := make([]paging.Trigger, len(items))
+	for i, item := range items {
+		triggers[i] = triageTrigger(a, item)
+	}
+	pages, err := a.Paging.RaiseIn(access.With(ctx, access.System), a.Store.Paging(a.Queue).In(tx), triggers...)
+	if err != nil {
+		a.Log.Warn("raising the pages of new triage items failed; their jobs will", "items", len(items), "error", err)
+		return err
+	}
+	for i, p := range pages {
+		if p.ID == 0 { // no policy: the owner team's notice
+			if err := a.Queue.EnqueueTx(ctx, tx.SQL(), detect.TriageNotifyJob{GroupID: items[i].ID}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -124,92 +124,118 @@ var ErrNoPolicy = apperr.NotFound("escalation policy of the service")
 // raised before: raising is idempotent per source). Its first step is due
 // at once: the engine fires it as soon as the transaction commits (Wake),
 // and any node's engine does if this one dies first — the page row is the
-// durable intent.
+// durable intent. ErrNoPolicy means the service has no escalation policy
+// (and t names none): nothing was paged.
 func (s *Service) Raise(ctx context.Context, t Trigger) (Page, error) {
-	var page Page
+	var pages []Page
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		var err error
-		page, err = s.RaiseIn(ctx, tx, t)
+		pages, err = s.RaiseIn(ctx, tx, t)
 		return err
 	})
-	return page, err
-}
-
-// RaiseIn is Raise inside the caller's transaction: the ingest batch that
-// opens a triage item raises its page in the same transaction, so an alert
-// accepted with a 2xx has its page. ErrNoPolicy means the service has no
-// escalation policy (and t names none): nothing was written.
-func (s *Service) RaiseIn(ctx context.Context, tx Tx, t Trigger) (Page, error) {
-	a, err := actor(ctx, access.Responder)
 	if err != nil {
 		return Page{}, err
 	}
-	if t.Summary == "" {
-		return Page{}, apperr.Invalid("summary", "a page needs a summary")
+	if pages[0].ID == 0 {
+		return Page{}, ErrNoPolicy
 	}
-	var pol Policy
-	switch {
-	case t.Policy != nil:
-		pol = *t.Policy
-	default:
-		sp, err := s.store.ServicePaging(ctx, t.ServiceID)
-		if err != nil {
-			return Page{}, err
-		}
-		if sp.PolicyID == 0 {
-			return Page{}, ErrNoPolicy
-		}
-		if pol, err = s.store.Policy(ctx, sp.PolicyID); err != nil {
-			return Page{}, err
+	return pages[0], nil
+}
+
+// RaiseIn raises pages inside the caller's transaction: the ingest batch
+// that opens triage items raises their pages in the same transaction, so an
+// alert accepted with a 2xx has its page. It returns each trigger's page, in
+// order; a trigger whose service has no escalation policy (and that names
+// none) gets none (a zero Page) and is the caller's to handle. Each
+// service's policy and maintenance window are read once for all triggers.
+func (s *Service) RaiseIn(ctx context.Context, tx Tx, ts ...Trigger) ([]Page, error) {
+	a, err := actor(ctx, access.Responder)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		if t.Summary == "" {
+			return nil, apperr.Invalid("summary", "a page needs a summary")
 		}
 	}
 	now := s.now()
-	if t.Source != FromManual && t.SourceID != 0 {
-		old, err := tx.OpenPageOf(ctx, t.Source, t.SourceID)
-		if err != nil || old != nil {
-			return deref(old), err
+	policies := map[int64]*Policy{}   // by service; nil: none
+	maintenance := map[int64]string{} // by service; "": none
+	out := make([]Page, len(ts))
+	var events []Event
+	due := false
+	for i, t := range ts {
+		pol := t.Policy
+		if pol == nil {
+			var ok bool
+			if pol, ok = policies[t.ServiceID]; !ok {
+				if pol, err = s.servicePolicy(ctx, t.ServiceID); err != nil {
+					return nil, err
+				}
+				policies[t.ServiceID] = pol
+			}
+			if pol == nil {
+				continue // no policy: no page
+			}
 		}
-	}
-	maint := ""
-	if t.ServiceID != 0 {
-		w, err := tx.ActiveWindow(ctx, t.ServiceID, now)
-		if err != nil {
-			return Page{}, err
+		if t.Source != FromManual && t.SourceID != 0 {
+			old, err := tx.OpenPageOf(ctx, t.Source, t.SourceID)
+			if err != nil {
+				return nil, err
+			}
+			if old != nil {
+				out[i] = *old
+				continue
+			}
 		}
-		if w != nil {
-			maint = fmt.Sprintf("the service is in a maintenance window until %s (%s)", w.Ends.UTC().Format(time.RFC3339), w.Reason)
+		maint, ok := maintenance[t.ServiceID]
+		if !ok && t.ServiceID != 0 {
+			w, err := tx.ActiveWindow(ctx, t.ServiceID, now)
+			if err != nil {
+				return nil, err
+			}
+			if w != nil {
+				maint = fmt.Sprintf("the service is in a maintenance window until %s (%s)", w.Ends.UTC().Format(time.RFC3339), w.Reason)
+			}
+			maintenance[t.ServiceID] = maint
 		}
+		page, evs, firstStep := New(Page{ServiceID: t.ServiceID, Summary: t.Summary, Details: t.Details, Urgency: t.Urgency,
+			Source: t.Source, SourceID: t.SourceID, IncidentNumber: t.IncidentNumber}, *pol, now, maint)
+		if err := tx.InsertPage(ctx, &page); err != nil {
+			return nil, err
+		}
+		for j := range evs {
+			evs[j].PageID, evs[j].ActorID = page.ID, a.UserID
+		}
+		events = append(events, evs...)
+		due = due || firstStep != nil
+		if a.UserID != 0 { // a person paged someone; Firebreak's own pages are on the page's timeline
+			if err := tx.Audit(ctx, audit.New(a, now, "page.raise", pageRef(page.ID), map[string]any{"source": t.Source, "source_id": t.SourceID})); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = page
 	}
-	page, evs, due := New(Page{ServiceID: t.ServiceID, Summary: t.Summary, Details: t.Details, Urgency: t.Urgency,
-		Source: t.Source, SourceID: t.SourceID, IncidentNumber: t.IncidentNumber}, pol, now, maint)
-	if err := tx.InsertPage(ctx, &page); err != nil {
-		return Page{}, err
+	if len(events) == 0 {
+		return out, nil
 	}
-	for i := range evs {
-		evs[i].PageID = page.ID
+	if err := tx.AppendEvents(ctx, events); err != nil {
+		return nil, err
 	}
-	if a.UserID != 0 {
-		evs[0].ActorID = a.UserID
-	}
-	if err := tx.AppendEvents(ctx, evs); err != nil {
-		return Page{}, err
-	}
-	if due != nil {
+	if due {
 		tx.AfterCommit(s.Wake)
 	}
-	if a.UserID != 0 { // a person paged someone; Firebreak's own pages are on the page's timeline
-		if err := tx.Audit(ctx, audit.New(a, now, "page.raise", pageRef(page.ID), map[string]any{"source": t.Source, "source_id": t.SourceID})); err != nil {
-			return Page{}, err
-		}
-	}
-	return page, tx.Publish(ctx, Topic)
+	return out, tx.Publish(ctx, Topic)
 }
 
-func deref(p *Page) Page {
-	if p == nil {
-		return Page{}
+// servicePolicy is the escalation policy of a service, nil when it has none.
+func (s *Service) servicePolicy(ctx context.Context, serviceID int64) (*Policy, error) {
+	sp, err := s.store.ServicePaging(ctx, serviceID)
+	if err != nil || sp.PolicyID == 0 {
+		return nil, err
 	}
-	return *p
+	pol, err := s.store.Policy(ctx, sp.PolicyID)
+	return &pol, err
 }
 
 func pageRef(id int64) string { return fmt.Sprintf("page %d", id) }
