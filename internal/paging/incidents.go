@@ -111,8 +111,9 @@ func (s *Service) WorkDeclared(ctx context.Context, j DeclaredJob, attempt int) 
 func (s *Service) linkTriagePage(ctx context.Context, inc *incident.Incident, groupID int64) error {
 	var acker int64
 	err := s.store.InTx(ctx, func(tx Tx) error {
-		p, err := tx.OpenPageOf(ctx, FromAlertGroup, groupID)
-		if err != nil || p == nil {
+		open, err := tx.OpenPagesOf(ctx, FromAlertGroup, []int64{groupID})
+		p, ok := open[groupID]
+		if err != nil || !ok {
 			return err
 		}
 		acker = p.AckedBy
@@ -120,7 +121,7 @@ func (s *Service) linkTriagePage(ctx context.Context, inc *incident.Incident, gr
 			return nil
 		}
 		p.IncidentNumber = inc.Number
-		if err := tx.SavePage(ctx, p); err != nil {
+		if err := tx.SavePage(ctx, &p); err != nil {
 			return err
 		}
 		return tx.AppendEvents(ctx, []Event{{PageID: p.ID, At: s.now(), Kind: EvTriggered, Text: "Declared as " + incident.Ref(inc.Number)}})

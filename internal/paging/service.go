@@ -159,6 +159,20 @@ func (s *Service) RaiseIn(ctx context.Context, tx Tx, ts ...Trigger) ([]Page, er
 		}
 	}
 	now := s.now()
+	// The open pages of the triggers' sources, read at once: raising again
+	// returns them.
+	sources := map[Source][]int64{}
+	for _, t := range ts {
+		if t.Source != FromManual && t.SourceID != 0 {
+			sources[t.Source] = append(sources[t.Source], t.SourceID)
+		}
+	}
+	open := map[Source]map[int64]Page{}
+	for src, ids := range sources {
+		if open[src], err = tx.OpenPagesOf(ctx, src, ids); err != nil {
+			return nil, err
+		}
+	}
 	policies := map[int64]*Policy{}   // by service; nil: none
 	maintenance := map[int64]string{} // by service; "": none
 	out := make([]Page, len(ts))
@@ -178,15 +192,9 @@ func (s *Service) RaiseIn(ctx context.Context, tx Tx, ts ...Trigger) ([]Page, er
 				continue // no policy: no page
 			}
 		}
-		if t.Source != FromManual && t.SourceID != 0 {
-			old, err := tx.OpenPageOf(ctx, t.Source, t.SourceID)
-			if err != nil {
-				return nil, err
-			}
-			if old != nil {
-				out[i] = *old
-				continue
-			}
+		if old, ok := open[t.Source][t.SourceID]; ok && t.Source != FromManual && t.SourceID != 0 {
+			out[i] = old
+			continue
 		}
 		maint, ok := maintenance[t.ServiceID]
 		if !ok && t.ServiceID != 0 {
@@ -215,6 +223,9 @@ func (s *Service) RaiseIn(ctx context.Context, tx Tx, ts ...Trigger) ([]Page, er
 			}
 		}
 		out[i] = page
+		if open[t.Source] != nil {
+			open[t.Source][t.SourceID] = page // a source named twice raises one page
+		}
 	}
 	if len(events) == 0 {
 		return out, nil

@@ -45,8 +45,9 @@ type Tx interface {
 	// is due at now, oldest deadline first; pages another transaction holds
 	// are skipped, so several nodes fire different ones.
 	DuePages(ctx context.Context, now time.Time, limit int) ([]Page, error)
-	// OpenPageOf is the open (or suppressed) page raised by a source, if any.
-	OpenPageOf(ctx context.Context, src Source, sourceID int64) (*Page, error)
+	// OpenPagesOf finds the open (or suppressed) pages raised by sources of
+	// one kind, by source id.
+	OpenPagesOf(ctx context.Context, src Source, sourceIDs []int64) (map[int64]Page, error)
 	// PagesOf lists the open pages of an alert group or incident.
 	PagesOf(ctx context.Context, src Source, sourceID int64) ([]Page, error)
 	SavePage(ctx context.Context, p *Page) error

@@ -172,18 +172,27 @@ func (t pagingTx) PageForUpdate(ctx context.Context, id int64) (paging.Page, err
 	return p, mapErr(err)
 }
 
-// OpenPageOf is the unfinished page a source raised, if any.
-func (t pagingTx) OpenPageOf(ctx context.Context, src paging.Source, sourceID int64) (*paging.Page, error) {
-	p, err := scanPage(t.tx.QueryRowContext(ctx, `SELECT `+pageColumns+pageFrom+`
-		WHERE p.source = $1 AND p.source_id = $2 AND p.status IN ('triggered', 'acknowledged', 'suppressed') AND p.source <> 'manual'
-		LIMIT 1`, string(src), sourceID)) // the last condition lets SQLite use the partial index pages_open_source
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+// OpenPagesOf finds the unfinished pages that sources of one kind raised,
+// by source id (at most one each).
+func (t pagingTx) OpenPagesOf(ctx context.Context, src paging.Source, sourceIDs []int64) (map[int64]paging.Page, error) {
+	out := map[int64]paging.Page{}
+	if len(sourceIDs) == 0 {
+		return out, nil
 	}
+	var w filter
+	w.add(`p.source = ` + w.arg(string(src)))
+	in(&w, "p.source_id", sourceIDs)
+	// The last condition lets SQLite use the partial index pages_open_source.
+	w.add(`p.status IN ('triggered', 'acknowledged', 'suppressed') AND p.source <> 'manual'`)
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+pageColumns+pageFrom+w.where(), w.args...)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	return &p, nil
+	pages, err := collect(rows, scanPage)
+	for _, p := range pages {
+		out[p.SourceID] = p
+	}
+	return out, err
 }
 
 // PagesOf lists the open pages of a source: an alert group's (by source),
