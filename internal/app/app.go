@@ -183,6 +183,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	// flight, its outcome) before the database closes.
 	var engines sync.WaitGroup
 	engines.Go(func() { a.Paging.Run(runCtx, cmp.Or(a.pageTick, pageTick)) })
+	if a.Store.Dialect() == store.SQLite {
+		// One node uses a SQLite database: what it was sending when it
+		// stopped is sent again now, not when the leases run out.
+		if n, err := a.Notifications.ReleaseLeases(ctx); err != nil {
+			a.Log.Warn("release the leases of deliveries in flight at the last stop", "error", err)
+		} else if n > 0 {
+			a.Log.Info("deliveries in flight at the last stop are sent again", "count", n)
+		}
+	}
 	engines.Go(func() { a.Notifications.Run(runCtx, cmp.Or(a.pageTick, pageTick)) })
 	go a.StatusPublic.Run(runCtx, a.Hub)
 	go a.handoffLoop(runCtx)

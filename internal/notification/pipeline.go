@@ -23,14 +23,30 @@ import (
 // receiver can deduplicate on.
 
 // DefaultLease is how long a node has to send a delivery it claimed and
-// record the outcome before another node may claim it again (Service.Lease);
-// SendTimeout, well within it, bounds one send. Leases are measured on the
-// wall clock, not on the node's: a lease says whether the node that claimed
-// a delivery is still at it, which no clock a test moves on should decide.
+// record the outcome before another node may claim it again (Service.Lease):
+// what a notice in flight when its node died waits before another node
+// sends it. SendTimeout, well within it, bounds one send (the senders' own
+// clients give up after 10–15 s). Leases are measured on the wall clock, not
+// on the node's: a lease says whether the node that claimed a delivery is
+// still at it, which no clock a test moves on should decide.
 const (
-	DefaultLease = 2 * time.Minute
-	SendTimeout  = time.Minute
+	DefaultLease = 30 * time.Second
+	SendTimeout  = 20 * time.Second
 )
+
+// ReleaseLeases makes the deliveries that a node was sending when it
+// stopped due again at once. Only for a database one node uses (SQLite): the
+// leases found there when the node starts were its own, held by a process
+// that is gone; with several nodes a lease may be another node's, live.
+func (s *Service) ReleaseLeases(ctx context.Context) (int, error) {
+	n := 0
+	err := s.store.InTx(ctx, func(tx Tx) error {
+		var err error
+		n, err = tx.ReleaseLeases(ctx)
+		return err
+	})
+	return n, err
+}
 
 // claimBatch is how many deliveries one claim takes; sendParallel how many
 // sends a node has in flight at most.

@@ -59,6 +59,9 @@ type Tx interface {
 	// oldest first. Deliveries another transaction holds are skipped, so
 	// nodes claim different ones.
 	DueDeliveries(ctx context.Context, now, wall time.Time, limit int) ([]Delivery, error)
+	// ReleaseLeases clears the lease of every pending delivery and reports
+	// how many there were.
+	ReleaseLeases(ctx context.Context) (int, error)
 	// SetDeliveries stores the state, attempts, error, claim, lease, batch
 	// and times of deliveries.
 	SetDeliveries(ctx context.Context, ds []Delivery) error

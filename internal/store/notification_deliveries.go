@@ -130,6 +130,16 @@ func (t notificationTx) DueDeliveries(ctx context.Context, now, wall time.Time, 
 	return spQueryAll(ctx, t.tx, scanDelivery, q, now.UTC(), wall.UTC(), limit)
 }
 
+// ReleaseLeases clears the leases of pending deliveries.
+func (t notificationTx) ReleaseLeases(ctx context.Context) (int, error) {
+	res, err := t.tx.ExecContext(ctx, `UPDATE notification_deliveries SET lease_until = NULL WHERE state = 'pending' AND lease_until IS NOT NULL`)
+	if err != nil {
+		return 0, mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), mapErr(err)
+}
+
 // SetDeliveries stores the progress of deliveries, many per statement.
 func (t notificationTx) SetDeliveries(ctx context.Context, ds []notification.Delivery) error {
 	return chunks(ds, func(ds []notification.Delivery) error {

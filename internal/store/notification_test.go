@@ -618,3 +618,34 @@ func TestNotificationCodeLimits(t *testing.T) {
 		}
 	})
 }
+
+// On a database one node uses, the deliveries it was sending when it
+// stopped are due again at once when it starts (ReleaseLeases), not when
+// their leases run out.
+func TestNotificationReleaseLeasesAtStart(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newNotifyEnv(t, s)
+		e.addVerified(t, notification.Email, "ann@example.com")
+		stuck := &blockingSender{started: make(chan struct{}, 1), release: make(chan struct{})}
+		before := notification.NewService(s.Notifications(e.box), e.clk.Now, nil) // the node before its stop
+		before.Register(notification.Email, stuck)
+		must(t, e.svc.Notify(ctx, notification.Message{Key: "in-flight", UserID: e.ann.ID, Urgency: notification.High, Subject: "held"}))
+		done := make(chan error, 1)
+		go func() {
+			_, err := before.Dispatch(ctx, 10)
+			done <- err
+		}()
+		<-stuck.started
+		n, err := e.svc.ReleaseLeases(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("released %d leases: %v", n, err)
+		}
+		e.run(t)
+		if got := e.sent.take(); len(got) != 1 || got[0].msg.Subject != "held" {
+			t.Fatalf("after the restart sent %+v", got)
+		}
+		close(stuck.release)
+		must(t, <-done)
+	})
+}
