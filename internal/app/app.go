@@ -23,6 +23,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/jobs"
 	"github.com/firebreak-hq/firebreak/internal/live"
 	"github.com/firebreak-hq/firebreak/internal/notification"
+	"github.com/firebreak-hq/firebreak/internal/notify/sms"
 	"github.com/firebreak-hq/firebreak/internal/notify/webhook"
 	"github.com/firebreak-hq/firebreak/internal/oncall"
 	"github.com/firebreak-hq/firebreak/internal/paging"
@@ -64,6 +65,7 @@ type App struct {
 
 	handler  http.Handler
 	pageTick time.Duration // Options.PageTick
+	twilio   *sms.Twilio   // the SMS provider when it is Twilio: its status callbacks are receipts
 }
 
 // Options adjust how New builds the node; the zero value is production.

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/firebreak-hq/firebreak/internal/access"
@@ -72,8 +74,10 @@ func (a *App) smsProvider(opts Options) (sms.Provider, error) {
 	c := a.Config.Notifications.SMS
 	switch c.Provider {
 	case "twilio":
-		return sms.NewTwilio(sms.TwilioConfig{AccountSID: c.Twilio.AccountSID, AuthToken: c.Twilio.AuthToken,
-			From: c.Twilio.From, BaseURL: c.Twilio.BaseURL, Client: opts.WebhookHTTP})
+		t, err := sms.NewTwilio(sms.TwilioConfig{AccountSID: c.Twilio.AccountSID, AuthToken: c.Twilio.AuthToken,
+			From: c.Twilio.From, BaseURL: c.Twilio.BaseURL, Client: opts.WebhookHTTP, StatusCallback: a.Config.BaseURL + twilioStatusPath})
+		a.twilio = t
+		return t, err
 	case "gateway":
 		var headers map[string]string
 		if c.Gateway.Authorization != "" {
@@ -134,4 +138,28 @@ func (s shiftSource) ShiftsStarting(ctx context.Context, from, to time.Time) ([]
 		out = append(out, h)
 	}
 	return out, nil
+}
+
+// twilioStatusPath is where Twilio reports what became of each text.
+const twilioStatusPath = "/hooks/twilio/status"
+
+// twilioHook takes Twilio's status callbacks: the delivery receipts of
+// texts, authenticated by their X-Twilio-Signature over the URL Twilio was
+// given (the base URL's). A text the carrier could not deliver fails its
+// delivery, on the page's timeline too.
+func (a *App) twilioHook(w http.ResponseWriter, r *http.Request) {
+	if a.twilio == nil {
+		http.NotFound(w, r)
+		return
+	}
+	rc, ok, err := a.twilio.Receipt(r, a.Config.BaseURL+r.URL.RequestURI())
+	switch {
+	case errors.Is(err, sms.ErrSignature):
+	case err != nil:
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	case ok:
+		err = a.Notifications.Receive(r.Context(), rc)
+	}
+	a.hookAnswer(w, "twilio status", err)
 }

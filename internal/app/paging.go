@@ -98,6 +98,8 @@ func (l deliveryLog) Delivered(ctx context.Context, tx notification.Tx, ds []not
 		pd := paging.Delivery{PageID: d.PageID, UserID: d.UserID, Method: fmt.Sprintf("%s to %s", d.Kind, d.Address), At: at}
 		switch d.State {
 		case notification.Sent:
+		case notification.Delivered:
+			pd.Confirmed = true
 		case notification.Failed:
 			pd.Failure = d.Error
 		case notification.Cancelled:

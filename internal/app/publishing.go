@@ -20,6 +20,7 @@ import (
 	"github.com/firebreak-hq/firebreak/internal/config"
 	"github.com/firebreak-hq/firebreak/internal/forge"
 	"github.com/firebreak-hq/firebreak/internal/jobs"
+	"github.com/firebreak-hq/firebreak/internal/notify/sms"
 	"github.com/firebreak-hq/firebreak/internal/postmortem"
 	"github.com/firebreak-hq/firebreak/internal/postmortem/gitpub"
 	"github.com/firebreak-hq/firebreak/internal/postmortem/site"
@@ -277,9 +278,11 @@ func every(ctx context.Context, d time.Duration, f func()) {
 	}
 }
 
-// mountPublishing serves the signed webhooks of the forge and the trackers.
-// They are authenticated by their HMAC signatures, not by a session.
+// mountPublishing serves the signed webhooks of the forge and the trackers
+// (and Twilio's delivery receipts). They are authenticated by their HMAC
+// signatures, not by a session.
 func (a *App) mountPublishing(mux *http.ServeMux) {
+	mux.HandleFunc("POST "+twilioStatusPath, a.twilioHook)
 	mux.HandleFunc("POST /hooks/forge", a.forgeHook)
 	mux.HandleFunc("POST /hooks/jira", a.jiraHook)
 	mux.HandleFunc("POST /hooks/github-issues", a.githubIssuesHook)
@@ -292,7 +295,7 @@ func (a *App) hookAnswer(w http.ResponseWriter, name string, err error) {
 	switch {
 	case err == nil, errors.Is(err, forge.ErrNotPullRequest), errors.Is(err, github.ErrNotIssues):
 		w.WriteHeader(http.StatusNoContent)
-	case errors.Is(err, forge.ErrSignature), errors.Is(err, jira.ErrSignature):
+	case errors.Is(err, forge.ErrSignature), errors.Is(err, jira.ErrSignature), errors.Is(err, sms.ErrSignature):
 		http.Error(w, "signature missing or wrong", http.StatusUnauthorized)
 	default:
 		a.Log.Error(name+" webhook", "error", err)

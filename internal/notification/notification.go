@@ -71,6 +71,20 @@ type Rendered struct {
 	Body    string
 	Actions []Action
 	PageID  int64
+	// DeliveryID is the delivery sent (0 for a message that is not one,
+	// such as a verification code): a provider that reports later what
+	// became of the message (an SMS's delivery receipt) names it in its
+	// Receipt.
+	DeliveryID int64
+}
+
+// Receipt is a provider's later report on a message it accepted: it
+// reached the person's device, or it did not and why (the carrier could not
+// deliver an SMS: the phone is off, the number is a landline …).
+type Receipt struct {
+	DeliveryID int64
+	Delivered  bool
+	Failure    string // why not, when not Delivered
 }
 
 // Sender delivers to one kind of contact method. It returns a Permanent
@@ -103,10 +117,11 @@ type DeliveryState string
 // The states of a delivery.
 const (
 	Pending   DeliveryState = "pending"   // waiting for its time, or being retried
-	Sent      DeliveryState = "sent"      // the sender accepted it
+	Sent      DeliveryState = "sent"      // the sender (the provider) accepted it
 	Failed    DeliveryState = "failed"    // given up; Error says why
 	Cancelled DeliveryState = "cancelled" // no longer wanted (the page was acknowledged or resolved)
 	Collapsed DeliveryState = "collapsed" // throttled or digested: told in a summary message instead
+	Delivered DeliveryState = "delivered" // sent, and the provider reported that it reached the device
 )
 
 // Delivery is one message to one contact method.

@@ -364,7 +364,8 @@ func (s *Service) send(ctx context.Context, c claimed) error {
 	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
 	defer cancel()
 	return c.sender.Send(ctx, Target{ContactID: c.contact.ID, UserID: c.contact.UserID, Kind: c.contact.Kind, Address: c.contact.Address},
-		Rendered{Key: fmt.Sprintf("%s/%d", c.d.Key, c.d.ID), Urgency: c.d.Urgency, Subject: c.d.Subject, Body: c.d.Body, Actions: c.d.Actions, PageID: c.d.PageID})
+		Rendered{Key: fmt.Sprintf("%s/%d", c.d.Key, c.d.ID), Urgency: c.d.Urgency, Subject: c.d.Subject, Body: c.d.Body, Actions: c.d.Actions,
+			PageID: c.d.PageID, DeliveryID: c.d.ID})
 }
 
 // recordOutcomes stores the outcomes of sends in one transaction: sent;
@@ -409,6 +410,39 @@ func (s *Service) recordOutcomes(ctx context.Context, outs []outcome) error {
 			return err
 		}
 		return log.Delivered(ctx, tx, ended)
+	})
+}
+
+// Receive records a provider's receipt on its delivery — delivered, or
+// failed with the provider's reason, on the page's timeline too. A receipt
+// may come before the send's outcome is recorded (the provider answered
+// quickly); it then decides the outcome, and the recording leaves it. A
+// receipt for a delivery that ended otherwise (a repeated or late receipt)
+// or that Firebreak does not know changes nothing.
+func (s *Service) Receive(ctx context.Context, r Receipt) error {
+	now := s.now().UTC()
+	_, log := s.paging()
+	return s.store.InTx(ctx, func(tx Tx) error {
+		ds, err := tx.DeliveriesForUpdate(ctx, []int64{r.DeliveryID})
+		if err != nil || len(ds) == 0 {
+			return err
+		}
+		d := ds[0]
+		if d.State != Pending && d.State != Sent {
+			return nil
+		}
+		if d.SentAt == nil {
+			d.SentAt = &now
+		}
+		d.LeaseUntil, d.UpdatedAt, d.Error = nil, now, ""
+		d.State = Delivered
+		if !r.Delivered {
+			d.State, d.Error = Failed, "not delivered: "+r.Failure
+		}
+		if err := tx.SetDeliveries(ctx, []Delivery{d}); err != nil {
+			return err
+		}
+		return log.Delivered(ctx, tx, []Delivery{d})
 	})
 }
 

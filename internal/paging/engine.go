@@ -341,6 +341,9 @@ type Delivery struct {
 	Method  string // e.g. "sms to +49…1234"
 	At      time.Time
 	Failure string
+	// Confirmed: the provider reported that it reached the device (an SMS's
+	// delivery receipt), after it was delivered to the provider.
+	Confirmed bool
 }
 
 // RecordDeliveries puts delivery outcomes on their pages' timelines inside
@@ -352,8 +355,11 @@ func (s *Service) RecordDeliveries(ctx context.Context, tx Tx, ds []Delivery) er
 	evs := make([]Event, len(ds))
 	for i, d := range ds {
 		text := "Delivered by " + d.Method
-		if d.Failure != "" {
+		switch {
+		case d.Failure != "":
 			text = fmt.Sprintf("Delivery by %s failed: %s", d.Method, d.Failure)
+		case d.Confirmed:
+			text = fmt.Sprintf("Delivery by %s confirmed: it reached the device", d.Method)
 		}
 		evs[i] = Event{PageID: d.PageID, At: d.At, Kind: EvDelivery, UserID: d.UserID, Text: text}
 	}

@@ -649,3 +649,66 @@ func TestNotificationReleaseLeasesAtStart(t *testing.T) {
 		must(t, <-done)
 	})
 }
+
+// A provider's receipt decides a delivery it reports on: delivered, or
+// failed with the provider's reason — even when it comes before the send's
+// own outcome is recorded. A receipt for a delivery that has ended, or for
+// none at all, changes nothing.
+func TestNotificationReceipts(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		e := newNotifyEnv(t, s)
+		e.addVerified(t, notification.SMS, "+14155550100")
+		pages := &pageStates{acked: map[int64]bool{}}
+		e.svc.UsePaging(pages, pages)
+		state := func(page int64) notification.Delivery {
+			t.Helper()
+			ds, err := s.Notifications(nil).DeliveriesOfPage(ctx, page)
+			must(t, err)
+			if len(ds) != 1 {
+				t.Fatalf("deliveries of page %d: %+v", page, ds)
+			}
+			return ds[0]
+		}
+
+		must(t, e.svc.Notify(ctx, notification.Message{Key: "r1", UserID: e.ann.ID, Urgency: notification.High, Subject: "one", PageID: 1}))
+		e.run(t)
+		d := state(1)
+		must(t, e.svc.Receive(ctx, notification.Receipt{DeliveryID: d.ID, Delivered: true}))
+		if d = state(1); d.State != notification.Delivered || d.SentAt == nil {
+			t.Fatalf("after a delivered receipt: %+v", d)
+		}
+		// A late or repeated receipt does not undo it.
+		must(t, e.svc.Receive(ctx, notification.Receipt{DeliveryID: d.ID, Failure: "late"}))
+		if d = state(1); d.State != notification.Delivered {
+			t.Fatalf("after a late receipt: %+v", d)
+		}
+
+		// The carrier's failure arrives while the node is still sending (its
+		// lease held, no outcome recorded): it decides the outcome, and the
+		// send's own "sent" is not recorded over it.
+		stuck := &blockingSender{started: make(chan struct{}, 1), release: make(chan struct{})}
+		node := notification.NewService(s.Notifications(e.box), e.clk.Now, nil)
+		node.Register(notification.SMS, stuck)
+		node.UsePaging(pages, pages)
+		must(t, e.svc.Notify(ctx, notification.Message{Key: "r2", UserID: e.ann.ID, Urgency: notification.High, Subject: "two", PageID: 2}))
+		done := make(chan error, 1)
+		go func() {
+			_, err := node.Dispatch(ctx, 10)
+			done <- err
+		}()
+		<-stuck.started
+		d = state(2)
+		must(t, e.svc.Receive(ctx, notification.Receipt{DeliveryID: d.ID, Failure: "error 30003: unreachable destination handset"}))
+		close(stuck.release)
+		must(t, <-done)
+		if d = state(2); d.State != notification.Failed || d.Error != "not delivered: error 30003: unreachable destination handset" || d.LeaseUntil != nil {
+			t.Fatalf("after a failure receipt: %+v", d)
+		}
+		last := pages.recorded[len(pages.recorded)-1]
+		if last.State != notification.Failed || last.PageID != 2 {
+			t.Fatalf("the page was told %+v", last)
+		}
+		must(t, e.svc.Receive(ctx, notification.Receipt{DeliveryID: 999999, Delivered: true})) // none such: ignored
+	})
+}

@@ -75,8 +75,8 @@ func NewGateway(cfg GatewayConfig) (*Gateway, error) {
 }
 
 // SendSMS sends one request. 2xx is success; 4xx (but 408 and 429) is a
-// permanent refusal.
-func (g *Gateway) SendSMS(ctx context.Context, to, text string) error {
+// permanent refusal. A gateway reports no receipts.
+func (g *Gateway) SendSMS(ctx context.Context, to, text string, _ int64) error {
 	vals := map[string]string{"to": to, "message": text}
 	u, _ := g.url.Render(func(name string) string { return url.QueryEscape(vals[name]) })
 	body, _ := g.body.Render(func(name string) string { return escapeFor(g.cfg.ContentType, vals[name]) })

@@ -13,9 +13,11 @@ import (
 )
 
 // Provider sends one text to one E.164 number. It returns
-// notification.Permanent errors for refusals retrying cannot fix.
+// notification.Permanent errors for refusals retrying cannot fix. delivery
+// is the delivery sent (0 for a text that is none, such as a verification
+// code): a provider that reports delivery receipts names it in them.
 type Provider interface {
-	SendSMS(ctx context.Context, to, body string) error
+	SendSMS(ctx context.Context, to, body string, delivery int64) error
 }
 
 // MaxLen is the longest text sent (Twilio's limit; ten segments).
@@ -37,7 +39,7 @@ func New(p Provider) *Sender { return &Sender{p: p} }
 
 // Send texts the message to the target's number.
 func (s *Sender) Send(ctx context.Context, to notification.Target, m notification.Rendered) error {
-	return s.p.SendSMS(ctx, to.Address, Text(m))
+	return s.p.SendSMS(ctx, to.Address, Text(m), m.DeliveryID)
 }
 
 // Text renders a message as one text: "Firebreak: subject", the start of

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -56,9 +57,107 @@ func TestTwilioWrongCredentialsArePermanent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = p.SendSMS(context.Background(), target.Address, "hi")
+	err = p.SendSMS(context.Background(), target.Address, "hi", 0)
 	if !notification.IsPermanent(err) || !strings.Contains(err.Error(), "20003") {
 		t.Fatalf("wrong token: %v", err)
+	}
+}
+
+// Twilio's worked example in its webhook security guide: auth token 12345,
+// a request to https://mycompany.com/myapp.php?foo=1&bar=2 with five form
+// parameters.
+func TestTwilioSignatureWorkedExample(t *testing.T) {
+	const u = "https://mycompany.com/myapp.php?foo=1&bar=2"
+	params := url.Values{"CallSid": {"CA1234567890ABCDE"}, "Caller": {"+12349013030"}, "Digits": {"1234"},
+		"From": {"+12349013030"}, "To": {"+18005551212"}}
+	if got := sms.TwilioSignature("12345", u, params); got != "0/KCTR6DLpKmkAf8muzZqo1nDgQ=" {
+		t.Fatalf("signature %q", got)
+	}
+	if !sms.ValidTwilioSignature("12345", u, params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=") {
+		t.Fatal("the documented signature is refused")
+	}
+	tampered := url.Values{}
+	for k, v := range params {
+		tampered[k] = v
+	}
+	tampered.Set("Digits", "9999")
+	for _, bad := range []struct {
+		token, url string
+		params     url.Values
+		sig        string
+	}{
+		{"12345", u, tampered, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="},
+		{"12345", "https://mycompany.com/myapp.php?foo=1&bar=3", params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="},
+		{"54321", u, params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ="},
+		{"12345", u, params, ""},
+	} {
+		if sms.ValidTwilioSignature(bad.token, bad.url, bad.params, bad.sig) {
+			t.Errorf("accepted %+v", bad)
+		}
+	}
+}
+
+// A text sent for a delivery asks Twilio for status callbacks naming it;
+// the callbacks the fake then sends (Twilio's documented parameters, signed)
+// read as receipts: "sent" is none, "delivered" and "undelivered" (with
+// Twilio's error) are.
+func TestTwilioStatusCallbacks(t *testing.T) {
+	f := twiliotest.Start(t)
+	var (
+		mu       sync.Mutex
+		receipts []notification.Receipt
+		p        *sms.Twilio
+	)
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rc, ok, err := p.Receipt(r, "http://"+r.Host+r.URL.RequestURI())
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusForbidden)
+			return
+		}
+		if ok {
+			mu.Lock()
+			receipts = append(receipts, rc)
+			mu.Unlock()
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	defer hook.Close()
+	var err error
+	p, err = sms.NewTwilio(sms.TwilioConfig{AccountSID: f.AccountSID, AuthToken: f.AuthToken, From: "+14155550199", BaseURL: f.URL,
+		StatusCallback: hook.URL + "/hooks/twilio/status"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(p.SendSMS(context.Background(), target.Address, "page 1", 41))
+	f.WaitCallbacks(t, 2, 5*time.Second)
+	f.UndeliverNext("30003")
+	must(p.SendSMS(context.Background(), target.Address, "page 2", 42))
+	f.WaitCallbacks(t, 4, 5*time.Second)
+	must(p.SendSMS(context.Background(), target.Address, "a code", 0)) // no delivery: no callbacks asked for
+	mu.Lock()
+	defer mu.Unlock()
+	want := []notification.Receipt{{DeliveryID: 41, Delivered: true},
+		{DeliveryID: 42, Failure: "Twilio reports undelivered, error 30003: unreachable destination handset"}}
+	if len(receipts) != 2 || receipts[0] != want[0] || receipts[1] != want[1] {
+		t.Fatalf("receipts %+v, want %+v", receipts, want)
+	}
+
+	// A forged callback is refused.
+	form := url.Values{"MessageStatus": {"undelivered"}, "ErrorCode": {"30003"}, "MessageSid": {"SM1"}}
+	req, _ := http.NewRequest(http.MethodPost, hook.URL+"/hooks/twilio/status?delivery=41", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Twilio-Signature", twiliotest.Sign("not-the-token", hook.URL+"/hooks/twilio/status?delivery=41", form))
+	resp, err := http.DefaultClient.Do(req)
+	must(err)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || len(receipts) != 2 {
+		t.Fatalf("forged callback: %s, %d receipts", resp.Status, len(receipts))
 	}
 }
 

@@ -4,21 +4,31 @@
 // Body, HTTP basic auth with the account SID and auth token — and answers
 // with the payloads of Twilio's documentation (testdata/): 201 with the
 // Message resource, or Twilio's error body. A wrong URL, field name or
-// credential fails the way Twilio would.
+// credential fails the way Twilio would. A message created with a
+// StatusCallback gets Twilio's status callbacks afterwards — sent, then
+// delivered (or undelivered with an error code, see UndeliverNext) —
+// form-encoded and signed with X-Twilio-Signature as Twilio signs them.
 package twiliotest
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
 	"embed"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
 
-//go:embed testdata/*.json
+//go:embed testdata/*.json testdata/*.form
 var fixtures embed.FS
 
 // Refusals the fake can answer the next message with.
@@ -38,20 +48,28 @@ type Server struct {
 	AccountSID string
 	AuthToken  string
 
-	t       testing.TB
-	mu      sync.Mutex
-	msgs    []Message
-	refuse  []string
-	arrived chan struct{}
+	t         testing.TB
+	mu        sync.Mutex
+	msgs      []Message
+	refuse    []string
+	undeliver []string // error codes of the next messages the carrier cannot deliver
+	callbacks int      // status callbacks answered 2xx
+	arrived   chan struct{}
+	called    chan struct{}
+	sending   sync.WaitGroup
 }
 
 // Start runs a fake Twilio until the test ends.
 func Start(t testing.TB) *Server {
-	f := &Server{AccountSID: "AC" + strings.Repeat("0123456789abcdef", 2), AuthToken: "twilio-test-token", t: t, arrived: make(chan struct{}, 1000)}
+	f := &Server{AccountSID: "AC" + strings.Repeat("0123456789abcdef", 2), AuthToken: "twilio-test-token", t: t,
+		arrived: make(chan struct{}, 1000), called: make(chan struct{}, 1000)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /2010-04-01/Accounts/{sid}/Messages.json", f.create)
 	f.Server = httptest.NewServer(mux)
-	t.Cleanup(f.Close)
+	t.Cleanup(func() {
+		f.sending.Wait()
+		f.Close()
+	})
 	return f
 }
 
@@ -84,9 +102,102 @@ func (f *Server) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.msgs = append(f.msgs, m)
+	sid := fmt.Sprintf("SM%032x", len(f.msgs))
+	undeliver := ""
+	if len(f.undeliver) > 0 {
+		undeliver, f.undeliver = f.undeliver[0], f.undeliver[1:]
+	}
 	f.mu.Unlock()
 	f.arrived <- struct{}{}
-	f.reply(w, http.StatusCreated, "message_created.json", map[string]any{"to": m.To, "from": m.From, "body": m.Body})
+	f.reply(w, http.StatusCreated, "message_created.json", map[string]any{"sid": sid, "to": m.To, "from": m.From, "body": m.Body})
+	if cb := r.PostForm.Get("StatusCallback"); cb != "" {
+		f.sending.Go(func() { f.report(cb, sid, m, undeliver) })
+	}
+}
+
+// report sends a message's status callbacks, as Twilio does once it has
+// handed the text to the carrier and heard back: sent, then delivered or
+// undelivered (with the error code).
+func (f *Server) report(callback, sid string, m Message, undeliverCode string) {
+	last := "status_delivered.form"
+	if undeliverCode != "" {
+		last = "status_undelivered.form"
+	}
+	for _, fixture := range []string{"status_sent.form", last} {
+		raw, err := fixtures.ReadFile("testdata/" + fixture)
+		if err != nil {
+			f.t.Error(err)
+			return
+		}
+		form, err := url.ParseQuery(string(raw))
+		if err != nil {
+			f.t.Error(err)
+			return
+		}
+		form.Set("AccountSid", f.AccountSID)
+		form.Set("MessageSid", sid)
+		form.Set("SmsSid", sid)
+		form.Set("To", m.To)
+		form.Set("From", m.From)
+		if undeliverCode != "" && form.Has("ErrorCode") {
+			form.Set("ErrorCode", undeliverCode)
+		}
+		req, _ := http.NewRequest(http.MethodPost, callback, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Twilio-Signature", Sign(f.AuthToken, callback, form))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return // the node is gone (the test ended): Twilio would log it
+		}
+		resp.Body.Close()
+		if resp.StatusCode/100 == 2 {
+			f.mu.Lock()
+			f.callbacks++
+			f.mu.Unlock()
+			f.called <- struct{}{}
+		}
+	}
+}
+
+// Sign is Twilio's signature of a request to u with form parameters params:
+// base64(HMAC-SHA1(auth token, u + each name and value, sorted by name)),
+// as Twilio's security documentation describes it.
+func Sign(authToken, u string, params url.Values) string {
+	m := hmac.New(sha1.New, []byte(authToken))
+	m.Write([]byte(u))
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		for _, v := range params[k] {
+			m.Write([]byte(k + v))
+		}
+	}
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
+}
+
+// UndeliverNext makes the carrier fail to deliver the next message with
+// Twilio's error code (e.g. "30003", unreachable destination handset).
+func (f *Server) UndeliverNext(code string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.undeliver = append(f.undeliver, code)
+}
+
+// WaitCallbacks waits until n status callbacks were answered 2xx in all.
+func (f *Server) WaitCallbacks(t testing.TB, n int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		f.mu.Lock()
+		got := f.callbacks
+		f.mu.Unlock()
+		if got >= n {
+			return
+		}
+		select {
+		case <-f.called:
+		case <-deadline:
+			t.Fatalf("twiliotest: %d status callbacks answered within %v, want %d", got, timeout, n)
+		}
+	}
 }
 
 func (f *Server) reply(w http.ResponseWriter, status int, fixture string, set map[string]any) {
