@@ -98,11 +98,12 @@ func TestBrowserMyNotifications(t *testing.T) {
 	}
 	// The text can arrive before the form's own navigation is over: a
 	// reload then fails with "navigated or closed", so reload until the
-	// history shows the delivery as sent.
+	// history shows the delivery as delivered.
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
 		err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("history")))
 		body, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#history')?.innerText ?? ''`))
-		if err == nil && strings.Contains(body, "sent") && strings.Contains(body, "Firebreak test notification") && strings.Contains(body, "•••••••0100") {
+		// The fake Twilio confirms each text: the delivery ends "delivered".
+		if err == nil && strings.Contains(body, "delivered") && strings.Contains(body, "Firebreak test notification") && strings.Contains(body, "•••••••0100") {
 			break
 		}
 		if time.Now().After(deadline) {
