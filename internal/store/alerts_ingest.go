@@ -272,12 +272,13 @@ func (a *Alerts) openAlert(ctx context.Context, tx *Tx, st *ingestStmts, integra
 	switch {
 	case newGroup:
 		g := detect.NewGroup(*r, at)
-		if err := tx.tx.QueryRowContext(ctx, `INSERT INTO alert_groups (service_id, group_key, title, severity, state, triage, route, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
+		// The group is born counting its first alert (inserted below).
+		if err := tx.tx.QueryRowContext(ctx, `INSERT INTO alert_groups (service_id, group_key, title, severity, state, triage, route, created_at, updated_at,
+				open_alerts, alert_count)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1, 1) RETURNING id`,
 			g.ServiceID, g.GroupKey, g.Title, g.Severity, g.State, g.Triage, g.Route, at).Scan(&groupID); err != nil {
 			return mapErr(err)
 		}
-		severity = g.Severity
 		// The alerts of a key that fired, resolved and fire again while their
 		// incident is still open belong to that incident, not to triage.
 		var open sql.NullInt64
@@ -296,12 +297,14 @@ func (a *Alerts) openAlert(ctx context.Context, tx *Tx, st *ingestStmts, integra
 	case err != nil:
 		return mapErr(err)
 	}
-	if detect.SeverityRank(r.Severity) < detect.SeverityRank(severity) {
-		severity = r.Severity
-	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE alert_groups SET open_alerts = open_alerts + 1, alert_count = alert_count + 1, severity = $2, updated_at = $3 WHERE id = $1`,
-		groupID, severity, at); err != nil {
-		return mapErr(err)
+	if !newGroup {
+		if detect.SeverityRank(r.Severity) < detect.SeverityRank(severity) {
+			severity = r.Severity
+		}
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE alert_groups SET open_alerts = open_alerts + 1, alert_count = alert_count + 1, severity = $2, updated_at = $3 WHERE id = $1`,
+			groupID, severity, at); err != nil {
+			return mapErr(err)
+		}
 	}
 	var alertID int64
 	if err := tx.tx.QueryRowContext(ctx, `INSERT INTO alerts (integration_id, group_id, dedup_key, status, title, description, severity, source, labels, links, event_count, first_seen, last_seen)
