@@ -182,7 +182,8 @@ func (t pagingTx) OpenPagesOf(ctx context.Context, src paging.Source, sourceIDs 
 	var w filter
 	w.add(`p.source = ` + w.arg(string(src)))
 	in(&w, "p.source_id", sourceIDs)
-	// The last condition lets SQLite use the partial index pages_open_source.
+	// The last condition lets SQLite use the partial index pages_open_source
+	// (PostgreSQL can prove it from the literals too).
 	w.add(`p.status IN ('triggered', 'acknowledged', 'suppressed') AND p.source <> 'manual'`)
 	rows, err := t.tx.QueryContext(ctx, `SELECT `+pageColumns+pageFrom+w.where(), w.args...)
 	if err != nil {
