@@ -76,7 +76,9 @@ func putDoc(ctx context.Context, tx *Tx, d site.Doc) error {
 	if tx.s.dialect == SQLite {
 		return ftsPut(ctx, tx, d.Number, site.Clean(d.Title), body, metaTokens(d.Severity, d.IncidentAt.UTC().Year(), d.Services, d.Labels))
 	}
-	return nil
+	_, err = tx.tx.ExecContext(ctx, `UPDATE pm_docs SET meta = $2 WHERE number = $1`,
+		d.Number, pgMeta(d.Severity, d.IncidentAt.UTC().Year(), d.Services, d.Labels))
+	return mapErr(err)
 }
 
 func dedupe(xs []string) []string {

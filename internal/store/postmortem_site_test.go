@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -218,4 +219,74 @@ func TestPostmortemSitePaging(t *testing.T) {
 			t.Fatalf("pages %v, want %v", got, hitNumbers(all))
 		}
 	})
+}
+
+// The pairs index only narrows a phrase search on PostgreSQL: whatever it
+// narrows to, the result must be what the tsvector's phrase operator alone
+// finds. Every run of two to four words in the documents, and random word
+// pairs (mostly absent), are searched both ways.
+func TestPostmortemSitePhrasePairsAgreeWithTheTSVector(t *testing.T) {
+	s := openStore(t, store.Postgres)
+	ctx := context.Background()
+	idx := putSiteDocs(t, s)
+	vocab := strings.Fields("the of a database pool connection failover replica was to eu-west-1 db.primary Zürich checkout is not timed out")
+	r := rand.New(rand.NewPCG(1, 2))
+	var extra []site.Doc
+	for n := int64(10); n < 30; n++ {
+		ws := make([]string, 30)
+		for i := range ws {
+			ws[i] = vocab[r.IntN(len(vocab))]
+		}
+		extra = append(extra, site.Doc{Number: n, Title: vocab[r.IntN(len(vocab))] + " " + vocab[r.IntN(len(vocab))], Slug: "x",
+			Markdown: strings.Join(ws, " "), IncidentAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
+	}
+	if err := idx.PutMany(ctx, extra); err != nil {
+		t.Fatal(err)
+	}
+	var phrases []string
+	for _, d := range append(slices.Clone(siteDocs), extra...) {
+		words := strings.Fields(site.PlainText(d.Title + "\n\n" + d.Markdown))
+		for i := range words {
+			for n := 2; n <= 4 && i+n <= len(words); n++ {
+				phrases = append(phrases, strings.Join(words[i:i+n], " "))
+			}
+		}
+	}
+	for range 200 {
+		phrases = append(phrases, vocab[r.IntN(len(vocab))]+" "+vocab[r.IntN(len(vocab))])
+	}
+	found := 0
+	for _, p := range phrases {
+		q := site.ParseQuery(`"` + p + `"`)
+		if q.Empty() {
+			continue
+		}
+		hits, total, err := idx.Search(ctx, q, site.Filter{Limit: 50})
+		if err != nil {
+			t.Fatalf("%q: %v", p, err)
+		}
+		rows, err := s.DB().QueryContext(ctx, `SELECT number FROM pm_docs WHERE tsv @@ to_tsquery('english', $1)`, q.TSQuery())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []int64
+		for rows.Next() {
+			var n int64
+			if err := rows.Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, n)
+		}
+		rows.Close()
+		if got := hitNumbers(hits); !sameSet(got, want) || total != len(want) {
+			t.Fatalf("%q (%s): search found %v (total %d), the tsvector alone %v", p, q.TSQuery(), got, total, want)
+		}
+		if len(want) > 0 {
+			found++
+		}
+	}
+	if found < len(phrases)/2 {
+		t.Fatalf("only %d of %d phrases found anything", found, len(phrases))
+	}
+	t.Logf("%d phrases, %d found", len(phrases), found)
 }
