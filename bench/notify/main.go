@@ -1,8 +1,8 @@
 // Command notify measures the personal-notification pipeline of a node:
-// Notify (durable: message, deliveries and jobs committed) and the time
-// from Notify to the webhook contact method receiving the push on
-// loopback, through the job queue and every pipeline stage (still wanted,
-// dedup, throttle claim, send, record).
+// Notify (durable: message and deliveries committed) and the time from
+// Notify to the webhook contact method receiving the push on loopback,
+// through the dispatcher and every stage of a delivery (claimed, still
+// wanted, throttle, send, recorded).
 //
 //	go run ./bench/notify                                # SQLite in a temp dir
 //	go run ./bench/notify -database-url postgres://.../empty_db
@@ -37,15 +37,14 @@ func main() {
 	rate := flag.Int("rate", 100, "messages offered per second")
 	seconds := flag.Int("seconds", 10, "how long to offer them")
 	users := flag.Int("users", 50, "people the messages are spread over, one webhook each")
-	poll := flag.Duration("poll", 0, "job-queue poll interval (default: the production 1s)")
 	flag.Parse()
-	if err := run(*dbURL, *rate, *seconds, *users, *poll); err != nil {
+	if err := run(*dbURL, *rate, *seconds, *users); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dbURL string, rate, seconds, users int, poll time.Duration) error {
+func run(dbURL string, rate, seconds, users int) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir, err := os.MkdirTemp("", "firebreak-bench")
@@ -59,7 +58,7 @@ func run(dbURL string, rate, seconds, users int, poll time.Duration) error {
 	}
 	cfg := benchkit.Config(ln.Addr().String(), filepath.Join(dir, "data"), dbURL)
 	cfg.Notifications.WebhookAllowPrivate = "true" // the receiver is on loopback
-	a, err := app.New(ctx, cfg, io.Discard, app.Options{JobPoll: poll})
+	a, err := app.New(ctx, cfg, io.Discard, app.Options{})
 	if err != nil {
 		return err
 	}
@@ -135,10 +134,7 @@ func run(dbURL string, rate, seconds, users int, poll time.Duration) error {
 	if dbURL != "" {
 		db = "postgres"
 	}
-	if poll == 0 {
-		poll = time.Second
-	}
-	fmt.Printf("notify bench (%s, job poll %s): %d messages offered at %d/s over %s to %d webhook contact methods\n", db, poll, total, rate, offered.Round(time.Millisecond), users)
+	fmt.Printf("notify bench (%s): %d messages offered at %d/s over %s to %d webhook contact methods\n", db, total, rate, offered.Round(time.Millisecond), users)
 	fmt.Printf("  Notify (durable)      p50 %v  p99 %v  max %v\n", benchkit.Quantile(notifyLat, .5), benchkit.Quantile(notifyLat, .99), notifyLat[len(notifyLat)-1].Round(10*time.Microsecond))
 	fmt.Printf("  Notify → push arrived p50 %v  p99 %v  p99.9 %v  max %v\n", benchkit.Quantile(latency, .5), benchkit.Quantile(latency, .99), benchkit.Quantile(latency, .999), latency[len(latency)-1].Round(10*time.Microsecond))
 	cancel()

@@ -48,13 +48,21 @@ func putDoc(ctx context.Context, tx *Tx, d site.Doc) error {
 	if summary == "" {
 		summary = site.Summary(d.Markdown)
 	}
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO pm_docs (number, title, slug, severity, summary, body, markdown, incident_at, published_at, year, commit_sha, url)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+	// PostgreSQL keeps the filter values in the row (pm_docs.meta), written
+	// with it: a second statement would recompute the generated columns.
+	cols, vals, set := ``, ``, ``
+	args := []any{d.Number, site.Clean(d.Title), d.Slug, d.Severity, site.Clean(summary), body, d.Markdown,
+		d.IncidentAt.UTC(), d.PublishedAt.UTC(), d.IncidentAt.UTC().Year(), d.Commit, d.URL}
+	if tx.s.dialect == Postgres {
+		cols, vals, set = `, meta`, `, $13`, `, meta = excluded.meta`
+		args = append(args, pgMeta(d.Severity, d.IncidentAt.UTC().Year(), d.Services, d.Labels))
+	}
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO pm_docs (number, title, slug, severity, summary, body, markdown, incident_at, published_at, year, commit_sha, url`+cols+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12`+vals+`)
 		ON CONFLICT (number) DO UPDATE SET title = excluded.title, slug = excluded.slug, severity = excluded.severity,
 			summary = excluded.summary, body = excluded.body, markdown = excluded.markdown, incident_at = excluded.incident_at,
-			published_at = excluded.published_at, year = excluded.year, commit_sha = excluded.commit_sha, url = excluded.url`,
-		d.Number, site.Clean(d.Title), d.Slug, d.Severity, site.Clean(summary), body, d.Markdown,
-		d.IncidentAt.UTC(), d.PublishedAt.UTC(), d.IncidentAt.UTC().Year(), d.Commit, d.URL)
+			published_at = excluded.published_at, year = excluded.year, commit_sha = excluded.commit_sha, url = excluded.url`+set,
+		args...)
 	if err != nil {
 		return mapErr(err)
 	}
@@ -76,9 +84,7 @@ func putDoc(ctx context.Context, tx *Tx, d site.Doc) error {
 	if tx.s.dialect == SQLite {
 		return ftsPut(ctx, tx, d.Number, site.Clean(d.Title), body, metaTokens(d.Severity, d.IncidentAt.UTC().Year(), d.Services, d.Labels))
 	}
-	_, err = tx.tx.ExecContext(ctx, `UPDATE pm_docs SET meta = $2 WHERE number = $1`,
-		d.Number, pgMeta(d.Severity, d.IncidentAt.UTC().Year(), d.Services, d.Labels))
-	return mapErr(err)
+	return nil
 }
 
 func dedupe(xs []string) []string {
