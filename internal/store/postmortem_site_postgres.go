@@ -23,8 +23,7 @@ const headlineOptions = `StartSel=` + site.Mark + `, StopSel=` + site.EndMark + 
 // ts_headline — which re-parses the body — for the page. A phrase is also
 // a condition on the document's pairs of adjacent words, which the planner
 // uses to narrow the candidates through their index when the pairs are
-// rare; written after the tsvector's, it is checked in a walk only on the
-// documents that match already.
+// rare (pgMatch).
 //
 // The statements run in a read-only transaction without parallel workers:
 // a search is a short query, and on a small machine the workers' start
@@ -43,15 +42,7 @@ func (r *PostmortemSite) searchPostgres(ctx context.Context, q site.Query, f sit
 	if err != nil {
 		return nil, 0, err
 	}
-	var w filter
-	tsq := w.arg(q.TSQuery())
-	w.add(`d.tsv @@ to_tsquery('english', ` + tsq + `)`)
-	if len(pairs) > 0 {
-		w.add(`d.pairs @> ` + w.arg(pairs) + `::text[]`)
-	}
-	if m := pgMetaFilter(f); len(m) > 0 {
-		w.add(`d.meta @> ` + w.arg(m) + `::text[]`)
-	}
+	w, tsq := pgMatch(q, pairs, f)
 	query := `WITH window_ AS (
 			SELECT d.number, ts_rank_cd(d.tsv, to_tsquery('english', ` + tsq + `)) AS rank FROM pm_docs d` + w.where() + `
 			ORDER BY d.number DESC LIMIT ` + w.arg(site.RankWindow) + `),
@@ -79,20 +70,29 @@ func (r *PostmortemSite) searchPostgres(ctx context.Context, q site.Query, f sit
 	}
 	if len(hits) == 0 && f.Offset > 0 {
 		// A page past the end has no row to carry the count.
-		var c filter
-		c.add(`d.tsv @@ to_tsquery('english', ` + c.arg(q.TSQuery()) + `)`)
-		if len(pairs) > 0 {
-			c.add(`d.pairs @> ` + c.arg(pairs) + `::text[]`)
-		}
-		if m := pgMetaFilter(f); len(m) > 0 {
-			c.add(`d.meta @> ` + c.arg(m) + `::text[]`)
-		}
+		c, _ := pgMatch(q, pairs, f)
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM pm_docs d`+c.where()+` LIMIT `+c.arg(site.RankWindow)+`) m`,
 			append([]any{pgx.QueryExecModeExec}, c.args...)...).Scan(&total); err != nil {
 			return nil, 0, mapErr(err)
 		}
 	}
 	return hits, min(total, site.CountCap+1), nil
+}
+
+// pgMatch is the condition on the documents aliased d that match q (with
+// the pairs of its phrases) and the filter, and the placeholder of the
+// tsquery text. The tsvector's condition comes first: in a walk, the pairs
+// are then read only for documents that match already.
+func pgMatch(q site.Query, pairs []string, f site.Filter) (w filter, tsq string) {
+	tsq = w.arg(q.TSQuery())
+	w.add(`d.tsv @@ to_tsquery('english', ` + tsq + `)`)
+	if len(pairs) > 0 {
+		w.add(`d.pairs @> ` + w.arg(pairs) + `::text[]`)
+	}
+	if m := pgMetaFilter(f); len(m) > 0 {
+		w.add(`d.meta @> ` + w.arg(m) + `::text[]`)
+	}
+	return w, tsq
 }
 
 // phrasePairs returns the pairs of adjacent lexemes that every document
