@@ -70,12 +70,13 @@ func (s *Service) Wake() {
 	}
 }
 
-// Run is the engine: it fires due steps until ctx ends, every tick and at
-// once when Wake says a step fell due. Every node runs it; the page rows
-// are the only schedule, so whichever node is up fires what is due — a
-// step whose node died fires on another node's next tick (or on restart).
+// Run is the engine: it fires due steps until ctx ends — when the earliest
+// deadline comes, at once when Wake says a step fell due, and at least
+// every tick. Every node runs it; the page rows are the only schedule, so
+// whichever node is up fires what is due — a step whose node died fires on
+// another node's next look (or on restart).
 func (s *Service) Run(ctx context.Context, tick time.Duration) {
-	t := time.NewTicker(tick)
+	t := time.NewTimer(tick)
 	defer t.Stop()
 	for {
 		for ctx.Err() == nil {
@@ -87,6 +88,7 @@ func (s *Service) Run(ctx context.Context, tick time.Duration) {
 				break
 			}
 		}
+		t.Reset(s.untilNextDue(ctx, tick))
 		select {
 		case <-ctx.Done():
 			return
@@ -94,6 +96,20 @@ func (s *Service) Run(ctx context.Context, tick time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// minWait keeps the engine from spinning on a deadline that passed but
+// whose page it could not take (another node is firing it).
+const minWait = 10 * time.Millisecond
+
+// untilNextDue is how long Run sleeps: until the earliest deadline, at
+// most tick, at least minWait.
+func (s *Service) untilNextDue(ctx context.Context, tick time.Duration) time.Duration {
+	next, ok, err := s.store.NextDue(ctx)
+	if err != nil || !ok {
+		return tick
+	}
+	return min(max(next.Sub(s.now()), minWait), tick)
 }
 
 // FireDue fires the steps due at now, at most limit of them, oldest

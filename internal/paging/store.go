@@ -23,6 +23,9 @@ type Store interface {
 	Windows(ctx context.Context, f WindowFilter) ([]Window, error)
 	// Triggered returns which of the pages ids are triggered.
 	Triggered(ctx context.Context, ids []int64) (map[int64]bool, error)
+	// NextDue is the earliest deadline of a triggered page; false when no
+	// page has one.
+	NextDue(ctx context.Context) (time.Time, bool, error)
 	// LinkKey is the secret that signs action links, the same on every node.
 	LinkKey(ctx context.Context) ([]byte, error)
 }

@@ -311,6 +311,24 @@ func (t pagingTx) DuePages(ctx context.Context, now time.Time, limit int) ([]pag
 	return collect(rows, scanPage)
 }
 
+// NextDue is the earliest deadline of a triggered page (the first entry of
+// pages_due); false when no page has one.
+func (r *Paging) NextDue(ctx context.Context) (time.Time, bool, error) {
+	from := `pages`
+	if r.s.dialect == SQLite {
+		from = `pages INDEXED BY pages_due` // see DuePages
+	}
+	var at time.Time
+	err := r.s.rdb.QueryRowContext(ctx, `SELECT next_at FROM `+from+` WHERE status = 'triggered' AND next_at IS NOT NULL ORDER BY next_at LIMIT 1`).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, mapErr(err)
+	}
+	return at.UTC(), true, nil
+}
+
 // Triggered returns which of the pages ids are triggered.
 func (r *Paging) Triggered(ctx context.Context, ids []int64) (map[int64]bool, error) {
 	var w filter

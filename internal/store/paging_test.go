@@ -272,3 +272,27 @@ func TestEngineClearsAPageWithNothingToFire(t *testing.T) {
 		}
 	})
 }
+
+// NextDue is what the engine sleeps until: the earliest deadline of a
+// triggered page, acknowledged and resolved pages aside.
+func TestPagingNextDue(t *testing.T) {
+	eachStore(t, func(t *testing.T, s *store.Store) {
+		svcID, userID := seedPaging(t, s)
+		ctx := access.With(context.Background(), admin)
+		r := s.Paging(nil)
+		if _, ok, err := r.NextDue(ctx); err != nil || ok {
+			t.Fatalf("no pages: %v %v", ok, err)
+		}
+		base := time.Date(2026, 11, 25, 3, 0, 0, 0, time.UTC)
+		for i, st := range []paging.Status{paging.Acknowledged, paging.Triggered, paging.Triggered, paging.Resolved} {
+			due := base.Add(time.Duration(10-3*i) * time.Minute) // the resolved page is due first, then the 2nd triggered
+			p := paging.Page{ServiceID: svcID, Summary: "p", Urgency: paging.High, Source: paging.FromManual, Status: st,
+				Policy: paging.Direct("one step", paging.Target{Kind: paging.TargetUser, ID: userID}), NextAt: &due, CreatedAt: base, UpdatedAt: base}
+			must(t, r.InTx(ctx, func(tx paging.Tx) error { return tx.InsertPage(ctx, &p) }))
+		}
+		next, ok, err := r.NextDue(ctx)
+		if err != nil || !ok || !next.Equal(base.Add(4*time.Minute)) {
+			t.Fatalf("next due %v %v %v, want %v", next, ok, err, base.Add(4*time.Minute))
+		}
+	})
+}
