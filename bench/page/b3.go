@@ -177,7 +177,7 @@ func b3(args []string) error {
 			doubled++
 		}
 	}
-	fmt.Printf("B3 alert → first notification (%s, job poll default, urgent queue 50ms, engine tick 250ms)\n", dbName(*dbURL))
+	fmt.Printf("B3 alert → first notification (%s, job poll default, urgent queue 50ms, engine looks at least every 250ms)\n", dbName(*dbURL))
 	fmt.Printf("  offered %d alerts at %d/s over %s (%d conns): %d accepted, %d refused (429/503), %d failed\n",
 		total, *rate, offered.Round(time.Millisecond), *conns, accepted.Load(), refused.Load(), failed.Load())
 	fmt.Printf("  new fingerprints accepted (each a page): %d; first notifications received: %d; doubled: %d\n", want, len(latency), doubled)

@@ -76,7 +76,7 @@ type Options struct {
 
 	Mailer        statuspage.Mailer // sends email instead of the smtp configuration (tests)
 	StatusRefresh time.Duration     // how often the public snapshot is rebuilt at least; default 5s
-	PageTick      time.Duration     // how often each node fires due escalation steps; default 250ms
+	PageTick      time.Duration     // the longest each node waits between looks for due escalation steps; default 250ms
 }
 
 // New builds a node from cfg: it opens and migrates the database and wires

@@ -209,9 +209,11 @@ func triageUrgency(severity string) paging.Urgency {
 	return paging.Low
 }
 
-// pageTick is how often each node's engine and dispatcher look for steps
-// and deliveries whose time has come (Options.PageTick overrides it); what
-// falls due at once (a page raised, a notice written) wakes them directly.
+// pageTick is the longest each node's engine and dispatcher wait between
+// looks for steps and deliveries whose time has come (Options.PageTick
+// overrides it); the engine sleeps only until the earliest deadline, and
+// what falls due at once (a page raised, a notice written) wakes them
+// directly.
 const pageTick = 250 * time.Millisecond
 
 // scheduleNames names the on-call schedules for the policy editor.
