@@ -152,7 +152,7 @@ func TestTwilioStatusCallbacks(t *testing.T) {
 	form := url.Values{"MessageStatus": {"undelivered"}, "ErrorCode": {"30003"}, "MessageSid": {"SM1"}}
 	req, _ := http.NewRequest(http.MethodPost, hook.URL+"/hooks/twilio/status?delivery=41", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Twilio-Signature", twiliotest.Sign("not-the-token", hook.URL+"/hooks/twilio/status?delivery=41", form))
+	req.Header.Set("X-Twilio-Signature", sms.TwilioSignature("not-the-token", hook.URL+"/hooks/twilio/status?delivery=41", form))
 	resp, err := http.DefaultClient.Do(req)
 	must(err)
 	resp.Body.Close()

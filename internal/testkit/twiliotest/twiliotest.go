@@ -11,21 +11,18 @@
 package twiliotest
 
 import (
-	"crypto/hmac"
-	"crypto/sha1"
 	"embed"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/firebreak-hq/firebreak/internal/notify/sms"
 )
 
 //go:embed testdata/*.json testdata/*.form
@@ -144,7 +141,7 @@ func (f *Server) report(callback, sid string, m Message, undeliverCode string) {
 		}
 		req, _ := http.NewRequest(http.MethodPost, callback, strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Twilio-Signature", Sign(f.AuthToken, callback, form))
+		req.Header.Set("X-Twilio-Signature", sms.TwilioSignature(f.AuthToken, callback, form)) // checked against Twilio's worked example in package sms
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return // the node is gone (the test ended): Twilio would log it
@@ -157,20 +154,6 @@ func (f *Server) report(callback, sid string, m Message, undeliverCode string) {
 			f.called <- struct{}{}
 		}
 	}
-}
-
-// Sign is Twilio's signature of a request to u with form parameters params:
-// base64(HMAC-SHA1(auth token, u + each name and value, sorted by name)),
-// as Twilio's security documentation describes it.
-func Sign(authToken, u string, params url.Values) string {
-	m := hmac.New(sha1.New, []byte(authToken))
-	m.Write([]byte(u))
-	for _, k := range slices.Sorted(maps.Keys(params)) {
-		for _, v := range params[k] {
-			m.Write([]byte(k + v))
-		}
-	}
-	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
 // UndeliverNext makes the carrier fail to deliver the next message with
