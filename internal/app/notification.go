@@ -154,7 +154,7 @@ func (a *App) twilioHook(w http.ResponseWriter, r *http.Request) {
 	}
 	rc, ok, err := a.twilio.Receipt(r, a.Config.BaseURL+r.URL.RequestURI())
 	switch {
-	case errors.Is(err, sms.ErrSignature):
+	case errors.Is(err, sms.ErrSignature): // hookAnswer refuses it with 401
 	case err != nil:
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return

@@ -296,8 +296,7 @@ func (a *Alerts) openAlert(ctx context.Context, tx *Tx, st *ingestStmts, integra
 		}
 	case err != nil:
 		return mapErr(err)
-	}
-	if !newGroup {
+	default: // the open group counts one more alert, at the worse severity
 		if detect.SeverityRank(r.Severity) < detect.SeverityRank(severity) {
 			severity = r.Severity
 		}

@@ -1,6 +1,8 @@
 package smoke
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,35 +46,39 @@ func TestSMSDeliveryReceipts(t *testing.T) {
 // state, its error containing errText.
 func (h *harness) waitDelivery(pageID, userID int64, kind notification.Kind, state notification.DeliveryState, errText string) {
 	h.t.Helper()
-	var ds []notification.Delivery
-	for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		var err error
-		if ds, err = h.node.App.Notifications.DeliveriesOfPage(h.ctx, pageID); err != nil {
+	h.eventually(fmt.Sprintf("a %s delivery to user %d in state %s with %q", kind, userID, state, errText), func() (bool, any) {
+		ds, err := h.node.App.Notifications.DeliveriesOfPage(h.ctx, pageID)
+		if err != nil {
 			h.t.Fatal(err)
 		}
-		for _, d := range ds {
-			if d.UserID == userID && d.Kind == kind && d.State == state && strings.Contains(d.Error, errText) {
-				return
-			}
-		}
-	}
-	h.t.Fatalf("no %s delivery to user %d in state %s with %q: %+v", kind, userID, state, errText, ds)
+		return slices.ContainsFunc(ds, func(d notification.Delivery) bool {
+			return d.UserID == userID && d.Kind == kind && d.State == state && strings.Contains(d.Error, errText)
+		}), ds
+	})
 }
 
 // waitEvent waits until the page's timeline has an event whose text starts with text.
 func (h *harness) waitEvent(pageID int64, text string) {
 	h.t.Helper()
-	var tl []paging.Event
-	for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		var err error
-		if tl, err = h.node.App.Paging.Timeline(h.ctx, pageID); err != nil {
+	h.eventually(fmt.Sprintf("an event %q on page %d", text, pageID), func() (bool, any) {
+		tl, err := h.node.App.Paging.Timeline(h.ctx, pageID)
+		if err != nil {
 			h.t.Fatal(err)
 		}
-		for _, e := range tl {
-			if strings.HasPrefix(e.Text, text) {
-				return
-			}
+		return slices.ContainsFunc(tl, func(e paging.Event) bool { return strings.HasPrefix(e.Text, text) }), tl
+	})
+}
+
+// eventually polls check until it holds, failing with what it last saw
+// once wait has passed.
+func (h *harness) eventually(what string, check func() (ok bool, seen any)) {
+	h.t.Helper()
+	var seen any
+	for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		var ok bool
+		if ok, seen = check(); ok {
+			return
 		}
 	}
-	h.t.Fatalf("no event %q on page %d: %+v", text, pageID, tl)
+	h.t.Fatalf("no %s: %+v", what, seen)
 }
